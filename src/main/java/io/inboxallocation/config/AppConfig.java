@@ -1,0 +1,71 @@
+package io.inboxallocation.config;
+
+import io.vertx.pgclient.PgConnectOptions;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything the service reads from its environment, with the defaults a local run needs.
+ * Database settings use libpq's names (PGHOST, PGPORT, ...) so `psql` and the service agree; DATABASE_URL wins when set.
+ */
+public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecret, boolean jwtSecretIsDefault,
+                        int poolSize, Duration graceSweepInterval) {
+
+  /** Only for local runs; the log warns while it is in use. */
+  public static final String DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef";
+
+  public static AppConfig fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static AppConfig from(Map<String, String> env) {
+    String secret = env.get("JWT_SECRET");
+    boolean defaultSecret = secret == null || secret.isBlank();
+    return new AppConfig(
+      database(env),
+      intSetting(env, "HTTP_PORT", 8080),
+      defaultSecret ? DEV_JWT_SECRET : secret,
+      defaultSecret,
+      intSetting(env, "DB_POOL_SIZE", 16),
+      Duration.ofMillis(intSetting(env, "GRACE_SWEEP_INTERVAL_MS", 500)));
+  }
+
+  public AppConfig withDatabase(String name) {
+    return new AppConfig(new PgConnectOptions(database).setDatabase(name), httpPort, jwtSecret, jwtSecretIsDefault,
+      poolSize, graceSweepInterval);
+  }
+
+  public AppConfig withHttpPort(int port) {
+    return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval);
+  }
+
+  private static PgConnectOptions database(Map<String, String> env) {
+    String url = env.get("DATABASE_URL");
+    if (url != null && !url.isBlank()) {
+      return PgConnectOptions.fromUri(url.replaceFirst("^jdbc:", ""));
+    }
+    PgConnectOptions options = new PgConnectOptions()
+      .setHost(env.getOrDefault("PGHOST", "127.0.0.1"))
+      .setPort(intSetting(env, "PGPORT", 5432))
+      .setDatabase(env.getOrDefault("PGDATABASE", "inbox_allocation"))
+      .setUser(env.getOrDefault("PGUSER", "postgres"));
+    String password = env.get("PGPASSWORD");
+    if (password != null) {
+      options.setPassword(password);
+    }
+    return options;
+  }
+
+  private static int intSetting(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
+    }
+  }
+}

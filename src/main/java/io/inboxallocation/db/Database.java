@@ -1,0 +1,90 @@
+package io.inboxallocation.db;
+
+import io.inboxallocation.config.AppConfig;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The connection pool and the schema. Flyway speaks JDBC, so migrations run once, blocking, before the verticles start. */
+public final class Database {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+  private static final String DATABASE_MISSING = "3D000";
+
+  private Database() {
+  }
+
+  public static Pool pool(Vertx vertx, AppConfig config) {
+    PgConnectOptions connect = new PgConnectOptions(config.database())
+      .setCachePreparedStatements(true)
+      .setPreparedStatementCacheMaxSize(256);
+    PoolOptions pool = new PoolOptions()
+      .setMaxSize(config.poolSize())
+      .setMaxWaitQueueSize(2_000)
+      .setConnectionTimeout(5)
+      .setShared(false);
+    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+
+  /** Creates the database when it does not exist yet (a fresh machine), then applies the migrations. */
+  public static void migrate(PgConnectOptions db) throws StartupException {
+    try {
+      createIfMissing(db);
+      Flyway.configure()
+        .dataSource(jdbcUrl(db, db.getDatabase()), db.getUser(), db.getPassword())
+        .locations("classpath:db/migration")
+        .load()
+        .migrate();
+    } catch (SQLException | FlywayException e) {
+      throw new StartupException("cannot reach PostgreSQL at " + db.getHost() + ":" + db.getPort() + " as user '"
+        + db.getUser() + "', database '" + db.getDatabase() + "' (" + rootMessage(e)
+        + "). Set PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD or DATABASE_URL.");
+    }
+  }
+
+  public static String jdbcUrl(PgConnectOptions db, String database) {
+    return "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + database + "?connectTimeout=5";
+  }
+
+  private static void createIfMissing(PgConnectOptions db) throws SQLException {
+    try (Connection ignored = DriverManager.getConnection(jdbcUrl(db, db.getDatabase()), db.getUser(), db.getPassword())) {
+      return;
+    } catch (SQLException e) {
+      if (!DATABASE_MISSING.equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+    try (Connection admin = DriverManager.getConnection(jdbcUrl(db, "postgres"), db.getUser(), db.getPassword());
+         Statement statement = admin.createStatement()) {
+      statement.execute("CREATE DATABASE \"" + db.getDatabase().replace("\"", "\"\"") + "\"");
+      LOG.info("created database {}", db.getDatabase());
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message.lines().findFirst().orElse(message);
+  }
+
+  /** A start-up failure the operator can fix from its message alone: logged as one line, no stack trace. */
+  public static final class StartupException extends Exception {
+    public StartupException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.inboxallocation.db;
+
+import io.inboxallocation.bus.ApiError;
+import io.vertx.core.VertxException;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+
+import java.net.ConnectException;
+
+/** Turns what PostgreSQL says into what a client should hear; null means "a bug of ours" (500). */
+public final class PgErrors {
+
+  private PgErrors() {
+  }
+
+  public static ApiError toApiError(Throwable failure) {
+    if (failure instanceof PgException pg) {
+      String state = pg.getSqlState() == null ? "" : pg.getSqlState();
+      return switch (state) {
+        case "23505" -> ApiError.conflict("already exists: " + constraintOf(pg));
+        case "23503" -> ApiError.conflict("still referenced, or refers to something missing: " + constraintOf(pg));
+        case "23514" -> ApiError.conflict("violates " + constraintOf(pg));
+        case "40001", "40P01", "55P03" -> ApiError.conflict("a concurrent change won; retry");
+        case "57014" -> ApiError.unavailable("the database took too long to answer");
+        default -> state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
+          ? ApiError.unavailable("the database is unavailable")
+          : state.startsWith("22") ? ApiError.badRequest(null, "invalid value: " + pg.getErrorMessage()) : null;
+      };
+    }
+    if (failure instanceof ClosedConnectionException || failure instanceof ConnectException
+      || failure.getCause() instanceof ConnectException
+      || (failure instanceof VertxException && String.valueOf(failure.getMessage()).toLowerCase().contains("timeout"))) {
+      return ApiError.unavailable("the database is unavailable");
+    }
+    return null;
+  }
+
+  private static String constraintOf(PgException pg) {
+    return pg.getConstraint() != null ? pg.getConstraint() : pg.getErrorMessage();
+  }
+}

@@ -1,0 +1,92 @@
+package io.inboxallocation.http;
+
+import io.inboxallocation.auth.Authenticator;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.sqlclient.Pool;
+
+import java.util.List;
+
+/**
+ * The HTTP edge. The router is generated from openapi.yaml, so a request reaches a capability's handler only after
+ * its path, parameters and body matched the contract; each capability binds its own operations ({@link Routes}).
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  public static final String CONTRACT = "openapi.yaml";
+  public static final int BODY_LIMIT_BYTES = 64 * 1024;
+
+  private final int port;
+  private final Pool pool;
+  private final JWTAuth jwt;
+  private final List<Routes> capabilities;
+  private HttpServer server;
+
+  public HttpVerticle(int port, Pool pool, JWTAuth jwt, List<Routes> capabilities) {
+    this.port = port;
+    this.pool = pool;
+    this.jwt = jwt;
+    this.capabilities = capabilities;
+  }
+
+  @Override
+  public Future<?> start() {
+    return vertx.fileSystem().readFile(CONTRACT).compose(yaml -> OpenAPIContract.from(vertx, CONTRACT)
+      .compose(contract -> {
+        Router router = router(contract, yaml.toString());
+        HttpServerOptions options = new HttpServerOptions()
+          .setIdleTimeout(120)
+          .setMaxHeaderSize(16 * 1024)
+          .setCompressionSupported(true);
+        return vertx.createHttpServer(options).requestHandler(router).listen(port);
+      }))
+      .onSuccess(listening -> server = listening);
+  }
+
+  /** The port actually bound (useful when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private Router router(OpenAPIContract contract, String yaml) {
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwt));
+
+    Api api = new Api(vertx, builder, new Authenticator(pool));
+    api.open("health", health());
+    capabilities.forEach(routes -> routes.bind(api));
+    List<String> unbound = builder.getRoutes().stream()
+      .filter(route -> route.getHandlers().isEmpty())
+      .map(route -> route.getOperation().getOperationId())
+      .toList();
+    if (!unbound.isEmpty()) {
+      throw new IllegalStateException("operations of " + CONTRACT + " without a handler: " + unbound);
+    }
+
+    Router router = builder.createRouter();
+    SwaggerUi.mount(router, yaml);
+    Problems problems = new Problems();
+    router.route().last().failureHandler(problems);
+    router.errorHandler(404, problems);
+    router.errorHandler(405, problems);
+    router.errorHandler(500, problems);
+    return router;
+  }
+
+  private HealthCheckHandler health() {
+    return HealthCheckHandler.create(vertx).register("database", 2_000, promise -> pool.query("SELECT 1").execute()
+      .onComplete(ok -> promise.complete(Status.OK()), failure -> promise.complete(Status.KO())));
+  }
+}

@@ -1,0 +1,157 @@
+package io.inboxallocation.http;
+
+import io.inboxallocation.bus.ApiError;
+import io.inboxallocation.db.PgErrors;
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every failure becomes an RFC 9457 problem ({@code application/problem+json}). Anything a client can send maps to a
+ * 4xx; only our own bugs give a 500, and those are logged with their stack trace.
+ */
+final class Problems implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+  private static final Pattern PARAMETER = Pattern.compile("(?:path|query|header|cookie) parameter (\\w+)");
+  private static final Pattern PROPERTY = Pattern.compile("property \"?([^\" ]+)\"?");
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    Problem problem = problemOf(failure, ctx.statusCode());
+    if (problem.status() >= 500 && problem.status() != 503) {
+      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+    }
+    send(ctx, problem);
+  }
+
+  static void send(RoutingContext ctx, Problem problem) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    JsonObject body = new JsonObject()
+      .put("type", "urn:inbox-allocation:problem:" + problem.slug())
+      .put("title", problem.title())
+      .put("status", problem.status())
+      .put("detail", problem.detail());
+    if (problem.field() != null) {
+      body.put("field", problem.field());
+    }
+    if (problem.status() == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    ctx.response().setStatusCode(problem.status()).putHeader("content-type", "application/problem+json")
+      .end(body.encode());
+  }
+
+  private static Problem problemOf(Throwable failure, int statusCode) {
+    if (failure instanceof ApiError error) {
+      return Problem.of(error.status(), error.getMessage(), error.field());
+    }
+    if (failure instanceof HttpException http) {
+      return fromHttpException(http);
+    }
+    if (failure instanceof DecodeException) {
+      return Problem.of(400, "the body is not valid JSON", null);
+    }
+    if (failure instanceof ValidatorException validation) {
+      return fromValidation(validation);
+    }
+    if (failure == null) {
+      return Problem.of(statusCode, defaultDetail(statusCode), null);
+    }
+    ApiError mapped = PgErrors.toApiError(failure);
+    return mapped != null ? Problem.of(mapped.status(), mapped.getMessage(), mapped.field())
+      : Problem.of(500, "unexpected error", null);
+  }
+
+  private static Problem fromHttpException(HttpException http) {
+    if (http.getCause() instanceof ValidatorException validation) {
+      return fromValidation(validation);
+    }
+    int status = http.getStatusCode();
+    if (status == 413) {
+      return Problem.of(400, "the body exceeds 64 KiB", null);
+    }
+    if (status == 401) {
+      String why = http.getPayload();
+      return Problem.of(401, why == null || why.isBlank() ? "a valid bearer token is required" : why, null);
+    }
+    return Problem.of(status, http.getPayload() != null ? http.getPayload() : defaultDetail(status), null);
+  }
+
+  private static Problem fromValidation(ValidatorException validation) {
+    String detail = validation.getMessage();
+    String field = null;
+    Matcher parameter = PARAMETER.matcher(detail);
+    if (parameter.find()) {
+      field = parameter.group(1);
+    } else if (validation instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
+      OutputUnit unit = innermost(schema.getOutputUnit());
+      field = pointer(unit.getInstanceLocation());
+      Matcher property = PROPERTY.matcher(String.valueOf(unit.getError()));
+      if (property.find()) {
+        field = (field == null ? "" : field + "/") + property.group(1);
+      }
+      if (unit.getError() != null) {
+        detail = detail + " (" + unit.getError() + ")";
+      }
+    }
+    return Problem.of(400, detail, field);
+  }
+
+  private static OutputUnit innermost(OutputUnit unit) {
+    OutputUnit current = unit;
+    while (current.getErrors() != null && !current.getErrors().isEmpty()) {
+      current = current.getErrors().get(0);
+    }
+    return current.getError() == null && unit.getError() != null ? unit : current;
+  }
+
+  private static String pointer(String instanceLocation) {
+    if (instanceLocation == null) {
+      return null;
+    }
+    String field = instanceLocation.replaceFirst("^#?/?", "");
+    return field.isEmpty() ? null : field;
+  }
+
+  private static String defaultDetail(int status) {
+    return switch (status) {
+      case 404 -> "no such resource";
+      case 405 -> "method not allowed on this resource";
+      case 415 -> "unsupported content type; send application/json";
+      default -> "request failed";
+    };
+  }
+
+  record Problem(int status, String title, String slug, String detail, String field) {
+    static Problem of(int status, String detail, String field) {
+      int code = status >= 400 && status < 600 ? status : 500;
+      String[] kind = switch (code) {
+        case 400 -> new String[] {"Invalid request", "invalid-request"};
+        case 401 -> new String[] {"Unauthorized", "unauthorized"};
+        case 403 -> new String[] {"Forbidden", "forbidden"};
+        case 404 -> new String[] {"Not found", "not-found"};
+        case 405 -> new String[] {"Method not allowed", "method-not-allowed"};
+        case 409 -> new String[] {"Conflict", "conflict"};
+        case 415 -> new String[] {"Unsupported media type", "unsupported-media-type"};
+        case 503 -> new String[] {"Service unavailable", "unavailable"};
+        default -> code < 500 ? new String[] {"Request failed", "client-error"}
+          : new String[] {"Internal error", "internal"};
+      };
+      return new Problem(code, kind[0], kind[1], detail, field);
+    }
+  }
+}
