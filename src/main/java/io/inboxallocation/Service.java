@@ -1,11 +1,32 @@
 package io.inboxallocation;
 
+import io.inboxallocation.allocation.AllocationCommands;
+import io.inboxallocation.allocation.AllocationRoutes;
 import io.inboxallocation.auth.Tokens;
 import io.inboxallocation.bus.Bus;
 import io.inboxallocation.config.AppConfig;
+import io.inboxallocation.conversation.ConversationQueries;
+import io.inboxallocation.conversation.ConversationRoutes;
+import io.inboxallocation.conversation.IngestCommands;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.http.HttpVerticle;
 import io.inboxallocation.http.Routes;
+import io.inboxallocation.inbox.InboxCommands;
+import io.inboxallocation.inbox.InboxQueries;
+import io.inboxallocation.inbox.InboxRoutes;
+import io.inboxallocation.label.LabelCommands;
+import io.inboxallocation.label.LabelQueries;
+import io.inboxallocation.label.LabelRoutes;
+import io.inboxallocation.operator.OperatorCommands;
+import io.inboxallocation.operator.OperatorQueries;
+import io.inboxallocation.operator.OperatorRoutes;
+import io.inboxallocation.status.GraceSweeper;
+import io.inboxallocation.status.StatusCommands;
+import io.inboxallocation.status.StatusQueries;
+import io.inboxallocation.status.StatusRoutes;
+import io.inboxallocation.tenant.TenantCommands;
+import io.inboxallocation.tenant.TenantQueries;
+import io.inboxallocation.tenant.TenantRoutes;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,7 +70,15 @@ public final class Service {
   record Capability(Routes routes, List<Deployable> verticles) {
 
     static List<Capability> all(Pool pool, AppConfig config) {
-      return List.of();
+      return List.of(
+        new Capability(new TenantRoutes(), List.of(new TenantCommands(pool), new TenantQueries(pool))),
+        new Capability(new OperatorRoutes(), List.of(new OperatorCommands(pool), new OperatorQueries(pool))),
+        new Capability(new InboxRoutes(), List.of(new InboxCommands(pool), new InboxQueries(pool))),
+        new Capability(new ConversationRoutes(), List.of(new IngestCommands(pool), new ConversationQueries(pool))),
+        new Capability(new AllocationRoutes(), List.of(new AllocationCommands(pool))),
+        new Capability(new LabelRoutes(), List.of(new LabelCommands(pool), new LabelQueries(pool))),
+        new Capability(new StatusRoutes(), List.of(new StatusCommands(pool), new StatusQueries(pool),
+          new GraceSweeper(config.graceSweepInterval()))));
     }
   }
 }

@@ -143,3 +143,10 @@ CREATE TABLE domain_event (
 );
 CREATE INDEX domain_event_by_conversation ON domain_event (conversation_id, id);
 CREATE INDEX domain_event_by_tenant ON domain_event (tenant_id, id);
+
+-- The stored allocation rank (ARCHITECTURE.md section 4); ln(1 + count) keeps one chatty customer from starving others.
+CREATE FUNCTION priority_rank(count_weight double precision, delay_weight double precision,
+                              message_count integer, last_activity timestamptz)
+    RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    RETURN count_weight * ln(1 + message_count) - delay_weight * extract(epoch FROM last_activity)::double precision;

@@ -2,7 +2,6 @@ package io.inboxallocation.auth;
 
 import io.inboxallocation.bus.ApiError;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.sqlclient.Pool;
@@ -31,19 +30,18 @@ public final class Authenticator {
   }
 
   public Future<Actor> actor(User user) {
-    JsonObject claims = user == null ? null : user.principal();
-    if (claims == null || !(claims.getValue("exp") instanceof Number)) {
+    if (user == null || !(user.get("exp") instanceof Number)) {
       return unauthorized("the token must carry an exp claim");
     }
-    Role role = roleOf(claims.getValue("role"));
-    String subject = claims.getValue("sub") instanceof String s && !s.isBlank() ? s : null;
+    Role role = roleOf(user.get("role"));
+    String subject = user.get("sub") instanceof String s && !s.isBlank() ? s : null;
     if (role == null || subject == null) {
       return unauthorized("the token must carry sub and a known role");
     }
     if (role == Role.PLATFORM_ADMIN) {
       return Future.succeededFuture(new Actor(null, subject, role));
     }
-    UUID tenantId = uuidOrNull(claims.getValue("tenant_id"));
+    UUID tenantId = uuidOrNull(user.get("tenant_id"));
     UUID operatorId = role.isStaff() ? uuidOrNull(subject) : null;
     if (tenantId == null || (role.isStaff() && operatorId == null)) {
       return unauthorized("tenant_id (and, for operators, sub) must be UUIDs");

@@ -69,7 +69,7 @@ final class Problems implements Handler<RoutingContext> {
       return fromValidation(validation);
     }
     if (failure == null) {
-      return Problem.of(statusCode, defaultDetail(statusCode), null);
+      return statusCode == 413 ? tooLarge() : Problem.of(statusCode, defaultDetail(statusCode), null);
     }
     ApiError mapped = PgErrors.toApiError(failure);
     return mapped != null ? Problem.of(mapped.status(), mapped.getMessage(), mapped.field())
@@ -82,13 +82,18 @@ final class Problems implements Handler<RoutingContext> {
     }
     int status = http.getStatusCode();
     if (status == 413) {
-      return Problem.of(400, "the body exceeds 64 KiB", null);
+      return tooLarge();
     }
     if (status == 401) {
       String why = http.getPayload();
       return Problem.of(401, why == null || why.isBlank() ? "a valid bearer token is required" : why, null);
     }
     return Problem.of(status, http.getPayload() != null ? http.getPayload() : defaultDetail(status), null);
+  }
+
+  /** The contract answers an oversized body with 400, not 413. */
+  private static Problem tooLarge() {
+    return Problem.of(400, "the body exceeds " + HttpVerticle.BODY_LIMIT_BYTES / 1024 + " KiB", null);
   }
 
   private static Problem fromValidation(ValidatorException validation) {

@@ -27,7 +27,14 @@ final class SwaggerUi {
   static void mount(Router router, String contractYaml) {
     router.get("/openapi.yaml").handler(ctx -> ctx.response()
       .putHeader("content-type", "application/yaml; charset=utf-8").end(contractYaml));
-    router.get("/api").handler(ctx -> ctx.redirect("/api/"));
+    // Relative asset paths in index.html need the trailing slash; the router treats /api and /api/ alike.
+    router.get("/api").handler(ctx -> {
+      if (ctx.request().path().endsWith("/")) {
+        ctx.next();
+      } else {
+        ctx.redirect("/api/");
+      }
+    });
     router.get("/api/swagger-initializer.js").handler(ctx -> ctx.response()
       .putHeader("content-type", "application/javascript").end(INITIALIZER));
     router.get("/api/*").handler(StaticHandler.create(WEBJAR));

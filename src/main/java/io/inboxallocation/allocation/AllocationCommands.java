@@ -1,0 +1,212 @@
+package io.inboxallocation.allocation;
+
+import io.inboxallocation.allocation.AllocationMessages.Allocate;
+import io.inboxallocation.allocation.AllocationMessages.Claim;
+import io.inboxallocation.allocation.AllocationMessages.Deallocate;
+import io.inboxallocation.allocation.AllocationMessages.MoveInbox;
+import io.inboxallocation.allocation.AllocationMessages.Reassign;
+import io.inboxallocation.allocation.AllocationMessages.Resolve;
+import io.inboxallocation.auth.Actor;
+import io.inboxallocation.auth.Role;
+import io.inboxallocation.bus.ApiError;
+import io.inboxallocation.bus.Bus;
+import io.inboxallocation.conversation.Conversation;
+import io.inboxallocation.db.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.BiFunction;
+
+import static io.inboxallocation.allocation.AllocationSql.ALLOCATE_NEXT;
+import static io.inboxallocation.allocation.AllocationSql.CURRENT;
+import static io.inboxallocation.allocation.AllocationSql.LOCK_CALLER_STATUS;
+import static io.inboxallocation.allocation.AllocationSql.LOCK_CONVERSATION;
+import static io.inboxallocation.allocation.AllocationSql.MOVE;
+import static io.inboxallocation.allocation.AllocationSql.OPERATOR_READINESS;
+import static io.inboxallocation.allocation.AllocationSql.TARGET_INBOX;
+import static io.inboxallocation.allocation.AllocationSql.TRANSITION;
+
+/**
+ * Who owns which conversation. Every command is one short transaction: lock the conversation row, decide in plain
+ * Java from what is locked, write the change and its event. The row lock makes "never two owners" a fact of the
+ * database, and a lost race shows up as a state the rules refuse: a 409, never a 500.
+ */
+public final class AllocationCommands extends VerticleBase {
+
+  private static final String QUEUED = "QUEUED";
+  private static final String ALLOCATED = "ALLOCATED";
+  private static final String RESOLVED = "RESOLVED";
+
+  private final Pool pool;
+
+  public AllocationCommands(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<?> start() {
+    Bus.serve(vertx, Allocate.ADDRESS, this::allocate);
+    Bus.serve(vertx, Claim.ADDRESS, (Claim c) -> locked(c.actor(), c.conversationId(), this::claim));
+    Bus.serve(vertx, Resolve.ADDRESS, (Resolve c) -> locked(c.actor(), c.conversationId(), this::resolve));
+    Bus.serve(vertx, Deallocate.ADDRESS, (Deallocate c) -> locked(c.actor(), c.conversationId(), this::deallocate));
+    Bus.serve(vertx, Reassign.ADDRESS, (Reassign c) -> locked(c.actor(), c.conversationId(),
+      (tx, current) -> reassign(tx, current, c.newOperatorId())));
+    Bus.serve(vertx, MoveInbox.ADDRESS, (MoveInbox c) -> locked(c.actor(), c.conversationId(),
+      (tx, current) -> move(tx, current, c.newInboxId())));
+    return Future.succeededFuture();
+  }
+
+  /** The best QUEUED conversation of the caller's inboxes, or null (204) when there is none. */
+  private Future<Conversation> allocate(Allocate command) {
+    Actor actor = command.actor();
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_CALLER_STATUS)
+      .execute(Tuple.of(actor.tenantId(), actor.operatorId()))
+      .compose(rows -> {
+        String status = Rows.firstOrNull(rows, row -> row.getString("status"));
+        if (!"AVAILABLE".equals(status)) {
+          return Future.failedFuture(ApiError.conflict("you are OFFLINE: go AVAILABLE to receive conversations"));
+        }
+        return conn.preparedQuery(ALLOCATE_NEXT)
+          .execute(Tuple.of(actor.tenantId(), actor.operatorId(), actor.subject(), actor.role().name()))
+          .map(allocated -> Rows.firstOrNull(allocated, Conversation::from));
+      }));
+  }
+
+  private Future<Conversation> claim(Tx tx, Locked current) {
+    UUID caller = tx.actor().operatorId();
+    if (current.state().equals(ALLOCATED) && caller.equals(current.owner())) {
+      return tx.unchanged();
+    }
+    if (!current.state().equals(QUEUED)) {
+      return Future.failedFuture(ApiError.conflict(current.state().equals(RESOLVED)
+        ? "the conversation is resolved" : "the conversation is already allocated to another operator"));
+    }
+    return readiness(tx, caller, current.inboxId(), "you")
+      .compose(ready -> tx.transition(current, ALLOCATED, caller, "ALLOCATED", "CLAIM"));
+  }
+
+  private Future<Conversation> resolve(Tx tx, Locked current) {
+    if (current.state().equals(RESOLVED)) {
+      return tx.unchanged();
+    }
+    if (current.state().equals(QUEUED)) {
+      return Future.failedFuture(ApiError.conflict("the conversation is QUEUED: only an allocated one can be resolved"));
+    }
+    requireOwnerOrManager(tx.actor(), current);
+    return tx.transition(current, RESOLVED, null, "RESOLVED", null);
+  }
+
+  private Future<Conversation> deallocate(Tx tx, Locked current) {
+    if (current.state().equals(QUEUED)) {
+      return tx.unchanged();
+    }
+    if (current.state().equals(RESOLVED)) {
+      return Future.failedFuture(ApiError.conflict("the conversation is resolved"));
+    }
+    requireOwnerOrManager(tx.actor(), current);
+    return tx.transition(current, QUEUED, null, "RELEASED", "DEALLOCATE");
+  }
+
+  private Future<Conversation> reassign(Tx tx, Locked current, UUID target) {
+    return readiness(tx, target, current.inboxId(), "the target operator").compose(ready -> {
+      if (current.state().equals(RESOLVED)) {
+        return Future.failedFuture(ApiError.conflict("the conversation is resolved"));
+      }
+      if (target.equals(current.owner())) {
+        return tx.unchanged();
+      }
+      return tx.transition(current, ALLOCATED, target, "REASSIGNED", null);
+    });
+  }
+
+  private Future<Conversation> move(Tx tx, Locked current, UUID newInbox) {
+    return tx.conn().preparedQuery(TARGET_INBOX).execute(Tuple.of(tx.actor().tenantId(), newInbox, current.owner()))
+      .compose(rows -> {
+        Row row = rows.iterator().next();
+        if (!row.getBoolean("inbox_exists")) {
+          return Future.failedFuture(ApiError.notFound("inbox"));
+        }
+        if (newInbox.equals(current.inboxId())) {
+          return tx.unchanged();
+        }
+        boolean keepsOwner = current.state().equals(ALLOCATED) && row.getBoolean("owner_subscribed");
+        String state = current.state().equals(ALLOCATED) && !keepsOwner ? QUEUED : current.state();
+        return tx.conn().preparedQuery(MOVE).execute(Tuple.of(tx.actor().tenantId(), tx.conversationId(), newInbox,
+              state, keepsOwner ? current.owner() : null, tx.actor().subject())
+            .addValue(tx.actor().role().name()).addValue(current.state()).addValue(current.owner())
+            .addValue(current.inboxId()))
+          .map(moved -> Rows.firstOrNull(moved, Conversation::from));
+      });
+  }
+
+  /** The operator exists here (else 404), is AVAILABLE and subscribed to the inbox (else 409); share-locks the status. */
+  private Future<Void> readiness(Tx tx, UUID operatorId, UUID inboxId, String who) {
+    return tx.conn().preparedQuery(OPERATOR_READINESS).execute(Tuple.of(tx.actor().tenantId(), operatorId, inboxId))
+      .compose(rows -> {
+        Row row = Rows.firstOrNull(rows, r -> r);
+        if (row == null) {
+          return Future.failedFuture(ApiError.notFound("operator"));
+        }
+        if (!"AVAILABLE".equals(row.getString("status"))) {
+          return Future.failedFuture(ApiError.conflict(who + " must be AVAILABLE"));
+        }
+        if (!row.getBoolean("subscribed")) {
+          return Future.failedFuture(ApiError.conflict(who + " must be subscribed to the conversation's inbox"));
+        }
+        return Future.succeededFuture();
+      });
+  }
+
+  private static void requireOwnerOrManager(Actor actor, Locked current) {
+    if (actor.role() == Role.OPERATOR && !actor.operatorId().equals(current.owner())) {
+      throw ApiError.forbidden("only the owner, a manager or an admin may do this");
+    }
+  }
+
+  /**
+   * Runs {@code decide} in a transaction holding the conversation's row lock. Operators cannot see conversations of
+   * inboxes they are not subscribed to (unless they own them): for them those answer 404, like a missing id.
+   */
+  private Future<Conversation> locked(Actor actor, UUID conversationId, BiFunction<Tx, Locked, Future<Conversation>> decide) {
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_CONVERSATION)
+      .execute(Tuple.of(actor.tenantId(), conversationId, actor.operatorId()))
+      .compose(rows -> {
+        Locked current = Rows.firstOrNull(rows, Locked::from);
+        if (current == null || (actor.role() == Role.OPERATOR && !current.callerSubscribed()
+          && !Objects.equals(actor.operatorId(), current.owner()))) {
+          return Future.failedFuture(ApiError.notFound("conversation"));
+        }
+        return decide.apply(new Tx(conn, actor, conversationId), current);
+      }));
+  }
+
+  /** The locked conversation's state before the command. */
+  private record Locked(String state, UUID owner, UUID inboxId, boolean callerSubscribed) {
+    static Locked from(Row row) {
+      return new Locked(row.getString("state"), row.getUUID("assigned_operator_id"), row.getUUID("inbox_id"),
+        row.getBoolean("caller_subscribed"));
+    }
+  }
+
+  /** One command's transaction. */
+  private record Tx(SqlConnection conn, Actor actor, UUID conversationId) {
+
+    Future<Conversation> unchanged() {
+      return conn.preparedQuery(CURRENT).execute(Tuple.of(conversationId))
+        .map(rows -> Rows.firstOrNull(rows, Conversation::from));
+    }
+
+    Future<Conversation> transition(Locked current, String state, UUID owner, String event, String reason) {
+      return conn.preparedQuery(TRANSITION).execute(Tuple.of(actor.tenantId(), conversationId, state, owner, event,
+            reason, actor.subject(), actor.role().name())
+          .addValue(current.state()).addValue(current.owner()))
+        .map(rows -> Rows.firstOrNull(rows, Conversation::from));
+    }
+  }
+}

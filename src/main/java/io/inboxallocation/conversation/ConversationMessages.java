@@ -1,0 +1,58 @@
+package io.inboxallocation.conversation;
+
+import io.inboxallocation.auth.Actor;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Event-bus messages of the conversation capability; each carries its address. */
+public final class ConversationMessages {
+
+  private ConversationMessages() {
+  }
+
+  /** From the orchestrator: create or update by (tenant, externalConversationId). */
+  public record UpsertConversation(Actor actor, UUID inboxId, String externalConversationId, String customerPhoneNumber,
+                                   Instant lastMessageAt, Integer messageCount) {
+    public static final String ADDRESS = "conversation.upsert";
+  }
+
+  public record Upserted(Conversation conversation, boolean created) {
+  }
+
+  public record GetConversation(Actor actor, UUID conversationId) {
+    public static final String ADDRESS = "conversation.get";
+  }
+
+  public record ListConversations(Actor actor, UUID inboxId, String state, UUID assignedOperatorId, UUID labelId,
+                                  String customerPhoneNumber, Sort sort, int limit, String cursor) {
+    public static final String ADDRESS = "conversation.list";
+  }
+
+  public record Page(java.util.List<Conversation> items, String nextCursor) {
+  }
+
+  public record SearchByPhone(Actor actor, String phoneNumber) {
+    public static final String ADDRESS = "conversation.search-by-phone";
+  }
+
+  public record ListEvents(Actor actor, UUID conversationId) {
+    public static final String ADDRESS = "conversation.events";
+  }
+
+  /** Listing orders; every one ends on the id, so the order is total and keyset cursors are exact. */
+  public enum Sort {
+    NEWEST("c.last_activity_at DESC, c.id DESC", "(c.last_activity_at, c.id) < ($%1$d, $%2$d)"),
+    OLDEST("c.last_activity_at ASC, c.id ASC", "(c.last_activity_at, c.id) > ($%1$d, $%2$d)"),
+    PRIORITY("c.priority_rank DESC, c.last_activity_at ASC, c.id ASC",
+      "(c.priority_rank < $%3$d OR (c.priority_rank = $%3$d AND (c.last_activity_at, c.id) > ($%1$d, $%2$d)))");
+
+    final String orderBy;
+    final String after;
+
+    Sort(String orderBy, String after) {
+      this.orderBy = orderBy;
+      this.after = after;
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.inboxallocation.conversation;
+
+import io.inboxallocation.auth.Role;
+import io.inboxallocation.conversation.ConversationMessages.GetConversation;
+import io.inboxallocation.conversation.ConversationMessages.ListConversations;
+import io.inboxallocation.conversation.ConversationMessages.ListEvents;
+import io.inboxallocation.conversation.ConversationMessages.SearchByPhone;
+import io.inboxallocation.conversation.ConversationMessages.Sort;
+import io.inboxallocation.conversation.ConversationMessages.UpsertConversation;
+import io.inboxallocation.conversation.ConversationMessages.Upserted;
+import io.inboxallocation.http.Api;
+import io.inboxallocation.http.Reply;
+import io.inboxallocation.http.Routes;
+
+import java.util.Locale;
+
+public final class ConversationRoutes implements Routes {
+
+  @Override
+  public void bind(Api api) {
+    api.on("upsertConversation", Role.INGEST, req -> req.<Upserted>ask(UpsertConversation.ADDRESS,
+        new UpsertConversation(req.actor(), req.uuid("inboxId"), req.string("externalConversationId"),
+          req.phone("customerPhoneNumber"), req.instant("lastMessageAt"), req.integer("messageCount")))
+      .map(result -> result.created() ? Reply.created(result.conversation()) : Reply.ok(result.conversation())));
+    api.on("listConversations", Role.TENANT, req -> {
+      String sort = req.query("sort");
+      return req.ask(ListConversations.ADDRESS, new ListConversations(req.actor(), req.queryUuid("inboxId"),
+          req.query("state"), req.queryUuid("assignedOperatorId"), req.queryUuid("labelId"),
+          req.phone("customerPhoneNumber"), sort == null ? Sort.NEWEST : Sort.valueOf(sort.toUpperCase(Locale.ROOT)),
+          req.queryInt("limit", 50), req.query("cursor")))
+        .map(Reply::ok);
+    });
+    api.on("searchConversationsByPhone", Role.TENANT, req -> req.ask(SearchByPhone.ADDRESS,
+      new SearchByPhone(req.actor(), req.phone("phoneNumber"))).map(Reply::ok));
+    api.on("getConversation", Role.TENANT, req -> req.ask(GetConversation.ADDRESS,
+      new GetConversation(req.actor(), req.path("conversationId"))).map(Reply::ok));
+    api.on("listConversationEvents", Role.TENANT, req -> req.ask(ListEvents.ADDRESS,
+      new ListEvents(req.actor(), req.path("conversationId"))).map(Reply::ok));
+  }
+}

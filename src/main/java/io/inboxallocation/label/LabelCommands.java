@@ -1,0 +1,104 @@
+package io.inboxallocation.label;
+
+import io.inboxallocation.auth.Actor;
+import io.inboxallocation.bus.ApiError;
+import io.inboxallocation.bus.Bus;
+import io.inboxallocation.conversation.Conversation;
+import io.inboxallocation.db.Rows;
+import io.inboxallocation.label.LabelMessages.AttachLabel;
+import io.inboxallocation.label.LabelMessages.CreateLabel;
+import io.inboxallocation.label.LabelMessages.DeleteLabel;
+import io.inboxallocation.label.LabelMessages.DetachLabel;
+import io.inboxallocation.label.LabelMessages.UpdateLabel;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.UUID;
+
+/** Labels per inbox, and attaching them to that inbox's conversations. */
+public final class LabelCommands extends VerticleBase {
+
+  private final Pool pool;
+
+  public LabelCommands(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<?> start() {
+    Bus.serve(vertx, CreateLabel.ADDRESS, this::create);
+    Bus.serve(vertx, UpdateLabel.ADDRESS, this::update);
+    Bus.serve(vertx, DeleteLabel.ADDRESS, this::delete);
+    Bus.serve(vertx, AttachLabel.ADDRESS, (AttachLabel c) -> change(c.actor(), c.conversationId(), c.labelId(),
+      LabelSql.ATTACH, true));
+    Bus.serve(vertx, DetachLabel.ADDRESS, (DetachLabel c) -> change(c.actor(), c.conversationId(), c.labelId(),
+      LabelSql.DETACH, false));
+    return Future.succeededFuture();
+  }
+
+  private Future<Label> create(CreateLabel command) {
+    Actor actor = command.actor();
+    return pool.preparedQuery(LabelSql.INSERT)
+      .execute(Tuple.of(actor.tenantId(), command.inboxId(), actor.inboxScope(), UUID.randomUUID(), command.name(),
+        command.color()).addValue(actor.operatorId()))
+      .recover(LabelCommands::duplicateName)
+      .compose(rows -> Rows.one(rows, Label::from, "inbox"));
+  }
+
+  private Future<Label> update(UpdateLabel command) {
+    Actor actor = command.actor();
+    return pool.withTransaction(conn -> editable(conn, actor, command.labelId())
+      .compose(label -> conn.preparedQuery(LabelSql.UPDATE)
+        .execute(Tuple.of(actor.tenantId(), command.labelId(), command.name(), command.color())))
+      .recover(LabelCommands::duplicateName)
+      .compose(rows -> Rows.one(rows, Label::from, "label")));
+  }
+
+  private Future<Void> delete(DeleteLabel command) {
+    Actor actor = command.actor();
+    return pool.withTransaction(conn -> editable(conn, actor, command.labelId())
+      .compose(label -> conn.preparedQuery(LabelSql.DELETE)
+        .execute(Tuple.of(actor.tenantId(), command.labelId(), actor.subject(), actor.role().name())))
+      .mapEmpty());
+  }
+
+  /** Managers and admins may edit any label; operators only those they created (in inboxes they can see). */
+  private static Future<Label> editable(SqlConnection conn, Actor actor, UUID labelId) {
+    return conn.preparedQuery(LabelSql.SELECT).execute(Tuple.of(actor.tenantId(), labelId, actor.inboxScope()))
+      .compose(rows -> Rows.one(rows, Label::from, "label"))
+      .compose(label -> actor.role().seesAllInboxes() || actor.operatorId().equals(label.createdBy())
+        ? Future.succeededFuture(label)
+        : Future.failedFuture(ApiError.forbidden("only managers, admins and the label's creator may change it")));
+  }
+
+  /** Attach or detach: idempotent, and only within the conversation's own inbox. Replies with the conversation. */
+  private Future<Conversation> change(Actor actor, UUID conversationId, UUID labelId, String sql, boolean attach) {
+    return pool.withTransaction(conn -> conn.preparedQuery(LabelSql.LOCK_PAIR)
+      .execute(Tuple.of(actor.tenantId(), conversationId, labelId, actor.inboxScope()))
+      .compose(rows -> Rows.one(rows, row -> row, "conversation"))
+      .compose(pair -> {
+        UUID labelInbox = pair.getUUID("label_inbox");
+        if (labelInbox == null) {
+          return Future.failedFuture(ApiError.notFound("label"));
+        }
+        if (attach && !labelInbox.equals(pair.getUUID("conversation_inbox"))) {
+          return Future.failedFuture(ApiError.conflict("the label belongs to another inbox than the conversation"));
+        }
+        return conn.preparedQuery(sql).execute(Tuple.of(actor.tenantId(), conversationId, labelId, actor.subject(),
+          actor.role().name(), pair.getString("label_name")));
+      })
+      .compose(changed -> conn.preparedQuery(LabelSql.CONVERSATION).execute(Tuple.of(conversationId)))
+      .map(rows -> Rows.firstOrNull(rows, Conversation::from)));
+  }
+
+  private static <T> Future<T> duplicateName(Throwable failure) {
+    return Future.failedFuture(failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+      ? ApiError.conflict("this inbox already has a label with that name")
+      : failure);
+  }
+
+}

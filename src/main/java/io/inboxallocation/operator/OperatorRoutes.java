@@ -1,0 +1,53 @@
+package io.inboxallocation.operator;
+
+import io.inboxallocation.auth.Actor;
+import io.inboxallocation.auth.Role;
+import io.inboxallocation.bus.ApiError;
+import io.inboxallocation.http.Api;
+import io.inboxallocation.http.ApiRequest;
+import io.inboxallocation.http.Reply;
+import io.inboxallocation.http.Routes;
+import io.inboxallocation.operator.OperatorMessages.CreateOperator;
+import io.inboxallocation.operator.OperatorMessages.DeleteOperator;
+import io.inboxallocation.operator.OperatorMessages.GetOperator;
+import io.inboxallocation.operator.OperatorMessages.ListOperators;
+import io.inboxallocation.operator.OperatorMessages.UpdateOperator;
+
+import java.util.UUID;
+
+public final class OperatorRoutes implements Routes {
+
+  @Override
+  public void bind(Api api) {
+    api.on("createOperator", Role.OPERATOR_CREATORS, req -> req.ask(CreateOperator.ADDRESS,
+        new CreateOperator(targetTenant(req), req.string("name"), req.string("role")))
+      .map(Reply::created));
+    api.on("listOperators", Role.TENANT, req -> req.ask(ListOperators.ADDRESS,
+      new ListOperators(req.actor().tenantId())).map(Reply::ok));
+    api.on("getOperator", Role.TENANT, req -> req.ask(GetOperator.ADDRESS,
+      new GetOperator(req.actor().tenantId(), req.path("operatorId"))).map(Reply::ok));
+    api.on("updateOperator", Role.ADMINS, req -> req.ask(UpdateOperator.ADDRESS,
+        new UpdateOperator(req.actor().tenantId(), req.path("operatorId"), req.string("name"), req.string("role")))
+      .map(Reply::ok));
+    api.on("deleteOperator", Role.ADMINS, req -> req.ask(DeleteOperator.ADDRESS,
+        new DeleteOperator(req.actor().tenantId(), req.path("operatorId"), req.actor().subject(),
+          req.actor().role().name()))
+      .map(deleted -> Reply.noContent()));
+  }
+
+  /** A platform admin names the tenant; a tenant admin may only name its own (another one is invisible: 404). */
+  private static UUID targetTenant(ApiRequest req) {
+    Actor actor = req.actor();
+    UUID named = req.uuid("tenantId");
+    if (actor.role() == Role.PLATFORM_ADMIN) {
+      if (named == null) {
+        throw ApiError.badRequest("tenantId", "tenantId is required when a platform admin creates an operator");
+      }
+      return named;
+    }
+    if (named != null && !named.equals(actor.tenantId())) {
+      throw ApiError.notFound("tenant");
+    }
+    return actor.tenantId();
+  }
+}

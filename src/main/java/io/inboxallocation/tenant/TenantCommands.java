@@ -1,0 +1,62 @@
+package io.inboxallocation.tenant;
+
+import io.inboxallocation.bus.Bus;
+import io.inboxallocation.db.Rows;
+import io.inboxallocation.tenant.TenantMessages.CreateTenant;
+import io.inboxallocation.tenant.TenantMessages.UpdateTenant;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.util.UUID;
+
+/** Creates tenants and changes their settings; a weight change re-ranks the tenant's conversations atomically. */
+public final class TenantCommands extends VerticleBase {
+
+  private static final String INSERT = "INSERT INTO tenant (id, name) VALUES ($1, $2) RETURNING " + Tenant.COLUMNS;
+
+  private static final String UPDATE = """
+    UPDATE tenant SET
+      name = coalesce($2, name),
+      message_count_weight = coalesce($3, message_count_weight),
+      delay_weight = coalesce($4, delay_weight),
+      grace_period_seconds = coalesce($5, grace_period_seconds)
+    WHERE id = $1
+    RETURNING""" + " " + Tenant.COLUMNS;
+
+  // Only needed when a weight changed: the stored rank bakes the weights in (see V1__schema.sql).
+  private static final String RERANK = """
+    UPDATE conversation_ref c
+    SET priority_rank = priority_rank($2, $3, c.message_count, c.last_activity_at)
+    WHERE c.tenant_id = $1""";
+
+  private final Pool pool;
+
+  public TenantCommands(Pool pool) {
+    this.pool = pool;
+  }
+
+  @Override
+  public Future<?> start() {
+    Bus.serve(vertx, CreateTenant.ADDRESS, this::create);
+    Bus.serve(vertx, UpdateTenant.ADDRESS, this::update);
+    return Future.succeededFuture();
+  }
+
+  private Future<Tenant> create(CreateTenant command) {
+    return pool.preparedQuery(INSERT).execute(Tuple.of(UUID.randomUUID(), command.name()))
+      .compose(rows -> Rows.one(rows, Tenant::from, "tenant"));
+  }
+
+  private Future<Tenant> update(UpdateTenant command) {
+    boolean weightsChange = command.messageCountWeight() != null || command.delayWeight() != null;
+    return pool.withTransaction(conn -> conn.preparedQuery(UPDATE)
+      .execute(Tuple.of(command.tenantId(), command.name(), command.messageCountWeight(), command.delayWeight(),
+        command.gracePeriodSeconds()))
+      .compose(rows -> Rows.one(rows, Tenant::from, "tenant"))
+      .compose(tenant -> !weightsChange ? Future.succeededFuture(tenant) : conn.preparedQuery(RERANK)
+        .execute(Tuple.of(tenant.id(), tenant.messageCountWeight(), tenant.delayWeight()))
+        .map(reranked -> tenant)));
+  }
+}

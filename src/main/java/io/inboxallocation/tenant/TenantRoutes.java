@@ -1,0 +1,23 @@
+package io.inboxallocation.tenant;
+
+import io.inboxallocation.auth.Role;
+import io.inboxallocation.http.Api;
+import io.inboxallocation.http.Reply;
+import io.inboxallocation.http.Routes;
+import io.inboxallocation.tenant.TenantMessages.CreateTenant;
+import io.inboxallocation.tenant.TenantMessages.GetTenant;
+import io.inboxallocation.tenant.TenantMessages.UpdateTenant;
+
+public final class TenantRoutes implements Routes {
+
+  @Override
+  public void bind(Api api) {
+    api.on("createTenant", Role.PLATFORM, req -> req.ask(CreateTenant.ADDRESS, new CreateTenant(req.string("name")))
+      .map(Reply::created));
+    api.on("getMyTenant", Role.TENANT, req -> req.ask(GetTenant.ADDRESS, new GetTenant(req.actor().tenantId()))
+      .map(Reply::ok));
+    api.on("updateMyTenant", Role.ADMINS, req -> req.ask(UpdateTenant.ADDRESS, new UpdateTenant(req.actor().tenantId(),
+        req.string("name"), req.number("messageCountWeight"), req.number("delayWeight"), req.integer("gracePeriodSeconds")))
+      .map(Reply::ok));
+  }
+}
