@@ -49,7 +49,7 @@ public final class Main {
     Service.start(vertx, config).onComplete(
       service -> LOG.info("listening on port {} (ready in {} ms)", service.port(), (System.nanoTime() - started) / 1_000_000),
       failure -> {
-        LOG.error("cannot start: {}", failure.getMessage());
+        LOG.error("cannot start: {} (HTTP_PORT={})", failure.getMessage(), config.httpPort());
         vertx.close().onComplete(closed -> System.exit(1));
       });
   }

@@ -13,6 +13,8 @@ import io.vertx.openapi.validation.ValidatorException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +26,7 @@ final class Problems implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
   private static final Pattern PARAMETER = Pattern.compile("(?:path|query|header|cookie) parameter (\\w+)");
-  private static final Pattern PROPERTY = Pattern.compile("property \"?([^\" ]+)\"?");
+  private static final Pattern REQUIRED = Pattern.compile("required property \"([^\"]+)\"");
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -68,6 +70,9 @@ final class Problems implements Handler<RoutingContext> {
     if (failure instanceof ValidatorException validation) {
       return fromValidation(validation);
     }
+    if (failure instanceof IllegalArgumentException && isUriDecoding(failure)) {
+      return Problem.of(400, "the request URI is not correctly percent-encoded", null);
+    }
     if (failure == null) {
       return statusCode == 413 ? tooLarge() : Problem.of(statusCode, defaultDetail(statusCode), null);
     }
@@ -91,37 +96,51 @@ final class Problems implements Handler<RoutingContext> {
     return Problem.of(status, http.getPayload() != null ? http.getPayload() : defaultDetail(status), null);
   }
 
+  private static boolean isUriDecoding(Throwable failure) {
+    StackTraceElement[] stack = failure.getStackTrace();
+    return stack.length > 0 && (stack[0].getClassName().contains("Decoder") || stack[0].getClassName().contains("HttpUtils")
+      || String.valueOf(failure.getMessage()).startsWith("invalid hex"));
+  }
+
   /** The issue's contract answers an oversized body with 400, not 413. */
   private static Problem tooLarge() {
     return Problem.of(400, "the body exceeds " + HttpVerticle.BODY_LIMIT_BYTES / 1024 + " KiB", null);
   }
 
   private static Problem fromValidation(ValidatorException validation) {
-    String detail = validation.getMessage();
-    String field = null;
-    Matcher parameter = PARAMETER.matcher(detail);
-    if (parameter.find()) {
-      field = parameter.group(1);
-    } else if (validation instanceof SchemaValidationException schema && schema.getOutputUnit() != null) {
-      OutputUnit unit = innermost(schema.getOutputUnit());
-      field = pointer(unit.getInstanceLocation());
-      Matcher property = PROPERTY.matcher(String.valueOf(unit.getError()));
-      if (property.find()) {
-        field = (field == null ? "" : field + "/") + property.group(1);
-      }
-      if (unit.getError() != null) {
-        detail = detail + " (" + unit.getError() + ")";
-      }
+    Matcher parameter = PARAMETER.matcher(validation.getMessage());
+    if (parameter.find() || !(validation instanceof SchemaValidationException schema)
+      || schema.getOutputUnit() == null) {
+      return Problem.of(400, validation.getMessage(), parameter.find(0) ? parameter.group(1) : null);
     }
+    OutputUnit cause = mostSpecific(schema.getOutputUnit());
+    String field = pointer(cause.getInstanceLocation());
+    Matcher required = REQUIRED.matcher(String.valueOf(cause.getError()));
+    if (required.find()) {
+      field = (field == null ? "" : field + "/") + required.group(1);
+    }
+    String detail = "invalid request body" + (field == null ? "" : " at " + field) + ": " + cause.getError();
     return Problem.of(400, detail, field);
   }
 
-  private static OutputUnit innermost(OutputUnit unit) {
-    OutputUnit current = unit;
-    while (current.getErrors() != null && !current.getErrors().isEmpty()) {
-      current = current.getErrors().get(0);
+  /** The validator lists every failing keyword, outermost first; the deepest keyword says what is actually wrong. */
+  private static OutputUnit mostSpecific(OutputUnit unit) {
+    OutputUnit best = unit;
+    List<OutputUnit> pending = new ArrayList<>(unit.getErrors() == null ? List.of() : unit.getErrors());
+    while (!pending.isEmpty()) {
+      OutputUnit candidate = pending.remove(0);
+      if (candidate.getErrors() != null) {
+        pending.addAll(candidate.getErrors());
+      }
+      if (candidate.getError() != null && depth(candidate) > depth(best)) {
+        best = candidate;
+      }
     }
-    return current.getError() == null && unit.getError() != null ? unit : current;
+    return best;
+  }
+
+  private static int depth(OutputUnit unit) {
+    return unit.getError() == null || unit.getKeywordLocation() == null ? -1 : unit.getKeywordLocation().length();
   }
 
   private static String pointer(String instanceLocation) {
