@@ -141,7 +141,8 @@ public final class AllocationCommands extends VerticleBase {
               state, keepsOwner ? current.owner() : null, tx.actor().subject())
             .addValue(tx.actor().role().name()).addValue(current.state()).addValue(current.owner())
             .addValue(current.inboxId()))
-          .map(moved -> Rows.firstOrNull(moved, Conversation::from));
+          // Read again: the statement's own result still sees the labels it detached.
+          .compose(moved -> tx.unchanged());
       });
   }
 
@@ -197,6 +198,7 @@ public final class AllocationCommands extends VerticleBase {
   /** One command's transaction. */
   private record Tx(SqlConnection conn, Actor actor, UUID conversationId) {
 
+    /** The conversation as it now stands in this transaction. */
     Future<Conversation> unchanged() {
       return conn.preparedQuery(CURRENT).execute(Tuple.of(conversationId))
         .map(rows -> Rows.firstOrNull(rows, Conversation::from));

@@ -1,11 +1,15 @@
 package io.inboxallocation.auth;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.User;
+import io.vertx.ext.auth.authentication.Credentials;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.handler.HttpException;
 
 /** HS256 tokens: verified by the service, minted by whoever logs people in (and by the `token` command for local use). */
 public final class Tokens {
@@ -16,9 +20,38 @@ public final class Tokens {
   }
 
   public static JWTAuth auth(Vertx vertx, String secret) {
-    return JWTAuth.create(vertx, new JWTAuthOptions()
+    return new Strict(JWTAuth.create(vertx, new JWTAuthOptions()
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(secret))
-      .setJWTOptions(new JWTOptions().setLeeway(5)));
+      .setJWTOptions(new JWTOptions().setLeeway(5))));
+  }
+
+  /**
+   * Whatever is wrong with a presented token (a claim of the wrong type makes the library throw), the answer is 401:
+   * never a 500.
+   */
+  private record Strict(JWTAuth delegate) implements JWTAuth {
+
+    @Override
+    public Future<User> authenticate(Credentials credentials) {
+      Future<User> verified;
+      try {
+        verified = delegate.authenticate(credentials);
+      } catch (RuntimeException e) {
+        verified = Future.failedFuture(e);
+      }
+      return verified.recover(e -> Future.failedFuture(e instanceof HttpException http && http.getStatusCode() == 401
+        ? http : new HttpException(401, "invalid token", e)));
+    }
+
+    @Override
+    public String generateToken(JsonObject claims, JWTOptions options) {
+      return delegate.generateToken(claims, options);
+    }
+
+    @Override
+    public String generateToken(JsonObject claims) {
+      return delegate.generateToken(claims);
+    }
   }
 
   /** A signed token for a caller; {@code tenantId} is null for PLATFORM_ADMIN. */

@@ -25,7 +25,7 @@ public final class ConversationMessages {
   }
 
   public record ListConversations(Actor actor, UUID inboxId, String state, UUID assignedOperatorId, UUID labelId,
-                                  String customerPhoneNumber, Sort sort, int limit, String cursor) {
+                                  String customerPhoneNumber, Sort sort, int limit, Conversation.SortKey after) {
     public static final String ADDRESS = "conversation.list";
   }
 
@@ -40,19 +40,24 @@ public final class ConversationMessages {
     public static final String ADDRESS = "conversation.events";
   }
 
-  /** Listing orders; every one ends on the id, so the order is total and keyset cursors are exact. */
+  /**
+   * Listing orders; every one ends on the id, so the order is total and keyset cursors are exact.
+   * {@code after} places a row after the cursor's keys: $%1$d activity, $%2$d id, and for PRIORITY $%3$d rank.
+   */
   public enum Sort {
-    NEWEST("c.last_activity_at DESC, c.id DESC", "(c.last_activity_at, c.id) < ($%1$d, $%2$d)"),
-    OLDEST("c.last_activity_at ASC, c.id ASC", "(c.last_activity_at, c.id) > ($%1$d, $%2$d)"),
+    NEWEST("c.last_activity_at DESC, c.id DESC", "(c.last_activity_at, c.id) < ($%1$d, $%2$d)", false),
+    OLDEST("c.last_activity_at ASC, c.id ASC", "(c.last_activity_at, c.id) > ($%1$d, $%2$d)", false),
     PRIORITY("c.priority_rank DESC, c.last_activity_at ASC, c.id ASC",
-      "(c.priority_rank < $%3$d OR (c.priority_rank = $%3$d AND (c.last_activity_at, c.id) > ($%1$d, $%2$d)))");
+      "(c.priority_rank < $%3$d OR (c.priority_rank = $%3$d AND (c.last_activity_at, c.id) > ($%1$d, $%2$d)))", true);
 
     final String orderBy;
     final String after;
+    final boolean byRank;
 
-    Sort(String orderBy, String after) {
+    Sort(String orderBy, String after, boolean byRank) {
       this.orderBy = orderBy;
       this.after = after;
+      this.byRank = byRank;
     }
   }
 }

@@ -65,7 +65,7 @@ public final class ConversationQueries extends VerticleBase {
    * PostgreSQL can match the partial queue index instead of a generic plan that cannot.
    */
   private Future<Page> list(ListConversations query) {
-    SortKey after = query.cursor() == null ? null : Cursor.decode(query.cursor(), query.sort());
+    SortKey after = query.after();
     List<Object> params = new ArrayList<>(List.of(query.actor().tenantId()));
     StringBuilder sql = new StringBuilder("SELECT ").append(Conversation.COLUMNS)
       .append(" FROM conversation_ref c WHERE c.tenant_id = $1");
@@ -82,11 +82,13 @@ public final class ConversationQueries extends VerticleBase {
     condition(sql, params, query.labelId(),
       "EXISTS (SELECT 1 FROM conversation_label cl WHERE cl.conversation_id = c.id AND cl.label_id = $%d)");
     if (after != null) {
+      int first = params.size() + 1;
       params.add(after.activity());
       params.add(after.id());
-      params.add(after.rank());
-      int n = params.size();
-      sql.append(" AND ").append(String.format(query.sort().after, n - 2, n - 1, n));
+      if (query.sort().byRank) {
+        params.add(after.rank());
+      }
+      sql.append(" AND ").append(String.format(query.sort().after, first, first + 1, first + 2));
     }
     sql.append(" ORDER BY ").append(query.sort().orderBy).append(" LIMIT ").append(query.limit() + 1);
     return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> page(rows, query));

@@ -23,11 +23,13 @@ public final class ConversationRoutes implements Routes {
           req.phone("customerPhoneNumber"), req.instant("lastMessageAt"), req.integer("messageCount")))
       .map(result -> result.created() ? Reply.created(result.conversation()) : Reply.ok(result.conversation())));
     api.on("listConversations", Role.TENANT, req -> {
-      String sort = req.query("sort");
+      String sortName = req.query("sort");
+      Sort sort = sortName == null ? Sort.NEWEST : Sort.valueOf(sortName.toUpperCase(Locale.ROOT));
+      String cursor = req.query("cursor");
       return req.ask(ListConversations.ADDRESS, new ListConversations(req.actor(), req.queryUuid("inboxId"),
           req.query("state"), req.queryUuid("assignedOperatorId"), req.queryUuid("labelId"),
-          req.phone("customerPhoneNumber"), sort == null ? Sort.NEWEST : Sort.valueOf(sort.toUpperCase(Locale.ROOT)),
-          req.queryInt("limit", 50), req.query("cursor")))
+          req.phone("customerPhoneNumber"), sort, req.queryInt("limit", 50),
+          cursor == null ? null : Cursor.decode(cursor, sort)))
         .map(Reply::ok);
     });
     api.on("searchConversationsByPhone", Role.TENANT, req -> req.ask(SearchByPhone.ADDRESS,

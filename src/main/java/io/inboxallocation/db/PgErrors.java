@@ -22,14 +22,16 @@ public final class PgErrors {
         case "23514" -> ApiError.conflict("violates " + constraintOf(pg));
         case "40001", "40P01", "55P03" -> ApiError.conflict("a concurrent change won; retry");
         case "57014" -> ApiError.unavailable("the database took too long to answer");
+        case "3D000" -> ApiError.unavailable("the database does not exist");
         default -> state.startsWith("08") || state.startsWith("57P") || state.startsWith("53")
           ? ApiError.unavailable("the database is unavailable")
           : state.startsWith("22") ? ApiError.badRequest(null, "invalid value: " + pg.getErrorMessage()) : null;
       };
     }
+    String message = String.valueOf(failure.getMessage()).toLowerCase();
     if (failure instanceof ClosedConnectionException || failure instanceof ConnectException
-      || failure.getCause() instanceof ConnectException
-      || (failure instanceof VertxException && String.valueOf(failure.getMessage()).toLowerCase().contains("timeout"))) {
+      || failure.getCause() instanceof ConnectException || failure instanceof java.net.SocketException
+      || (failure instanceof VertxException && (message.contains("timeout") || message.contains("pool closed")))) {
       return ApiError.unavailable("the database is unavailable");
     }
     return null;

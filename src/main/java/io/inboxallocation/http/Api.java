@@ -30,7 +30,7 @@ public final class Api {
     route(operationId).addHandler(ctx -> authenticator.actor(ctx.user())
       .map(actor -> Authenticator.require(actor, allowed))
       .compose(actor -> handler.apply(new ApiRequest(vertx, ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST,
-        (ValidatedRequest) null), actor)))
+        (ValidatedRequest) null), ctx.queryParams(), actor)))
       .onSuccess(reply -> write(ctx, reply))
       .onFailure(ctx::fail));
   }

@@ -5,6 +5,7 @@ import io.inboxallocation.bus.ApiError;
 import io.inboxallocation.bus.Bus;
 import io.inboxallocation.phone.PhoneNumbers;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.validation.RequestParameter;
@@ -20,7 +21,7 @@ import java.util.UUID;
  * A request that passed the contract's validation and authentication. Accessors read the validated values;
  * types and formats were checked by the router, so they only convert.
  */
-public record ApiRequest(Vertx vertx, ValidatedRequest validated, Actor actor) {
+public record ApiRequest(Vertx vertx, ValidatedRequest validated, MultiMap rawQuery, Actor actor) {
 
   public <R> Future<R> ask(String address, Object message) {
     return Bus.request(vertx, address, message);
@@ -79,9 +80,12 @@ public record ApiRequest(Vertx vertx, ValidatedRequest validated, Actor actor) {
     }
   }
 
-  /** A phone number from the body or the query, normalised to E.164; null when absent. */
+  /**
+   * A phone number from the body or the query, normalised to E.164; null when absent. Query values are read raw:
+   * the contract's validator would turn {@code +5511...} into a number first (see openapi.yaml, PhoneQuery).
+   */
   public String phone(String field) {
-    String value = body().containsKey(field) ? body().getString(field) : query(field);
+    String value = body().containsKey(field) ? body().getString(field) : rawQuery.get(field);
     return value == null ? null : PhoneNumbers.toE164(value, field);
   }
 

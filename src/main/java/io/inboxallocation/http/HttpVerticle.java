@@ -11,7 +11,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
-import io.vertx.ext.web.openapi.router.RequestExtractor;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.sqlclient.Pool;
@@ -60,7 +59,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private Router router(OpenAPIContract contract, String yaml) {
-    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, new StringParameters());
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwt));
 

@@ -31,11 +31,20 @@ final class Problems implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
-    Problem problem = problemOf(failure, ctx.statusCode());
+    Problem problem = malformedAuthorization(ctx, failure)
+      ? Problem.of(401, "the Authorization header must be 'Bearer <token>'", null)
+      : problemOf(failure, ctx.statusCode());
     if (problem.status() >= 500 && problem.status() != 503) {
       LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
     }
     send(ctx, problem);
+  }
+
+  /** The JWT handler answers a malformed Authorization header with a bare 400; the contract says 401. */
+  private static boolean malformedAuthorization(RoutingContext ctx, Throwable failure) {
+    String header = ctx.request().getHeader("Authorization");
+    return header != null && ctx.user() == null && failure instanceof HttpException http
+      && http.getStatusCode() == 400 && http.getCause() == null && !header.matches("Bearer [^\\s]+");
   }
 
   static void send(RoutingContext ctx, Problem problem) {

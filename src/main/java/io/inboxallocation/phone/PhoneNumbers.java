@@ -20,10 +20,10 @@ public final class PhoneNumbers {
 
   public static String toE164(String raw, String field) {
     String text = raw == null ? "" : raw.strip();
-    if (text.matches("[0-9][0-9 ()\\-.]*")) {
-      text = "+" + text;
-    } else if (text.startsWith("00")) {
+    if (text.startsWith("00")) {
       text = "+" + text.substring(2);
+    } else if (text.matches("[0-9][0-9 ()\\-.]*")) {
+      text = "+" + text;
     }
     try {
       PhoneNumber number = UTIL.parse(text, "ZZ");

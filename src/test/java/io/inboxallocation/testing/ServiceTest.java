@@ -24,6 +24,7 @@ public abstract class ServiceTest {
 
   @AfterAll
   static void dropDatabase() {
+    app.vertx.close().await();
     app.dropDatabase();
   }
 
