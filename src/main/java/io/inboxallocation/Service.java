@@ -55,7 +55,7 @@ public final class Service {
     Bus.registerCodec(vertx);
     Pool pool = Database.pool(vertx, config);
     List<Capability> capabilities = Capability.all(pool, config);
-    HttpVerticle http = new HttpVerticle(config.httpPort(), pool, Tokens.auth(vertx, config.jwtSecret()),
+    HttpVerticle http = new HttpVerticle(config, pool, Tokens.auth(vertx, config.jwtSecret()),
       capabilities.stream().map(Capability::routes).toList());
     List<Future<String>> deployments = capabilities.stream()
       .flatMap(capability -> capability.verticles().stream())

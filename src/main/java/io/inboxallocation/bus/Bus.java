@@ -18,7 +18,9 @@ import java.util.function.Function;
 public final class Bus {
 
   private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
-  private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME).setLocalOnly(true);
+  // A backstop only: HTTP requests time out earlier (REQUEST_TIMEOUT_MS) and so do SQL statements.
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME).setLocalOnly(true)
+    .setSendTimeout(60_000);
 
   private Bus() {
   }

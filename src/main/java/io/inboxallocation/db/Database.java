@@ -26,9 +26,12 @@ public final class Database {
   }
 
   public static Pool pool(Vertx vertx, AppConfig config) {
+    // No statement outlives the request that asked for it (a lock wait behind a stuck transaction included).
     PgConnectOptions connect = new PgConnectOptions(config.database())
       .setCachePreparedStatements(true)
-      .setPreparedStatementCacheMaxSize(256);
+      .setPreparedStatementCacheMaxSize(256)
+      .addProperty("statement_timeout", String.valueOf(config.requestTimeout().toMillis()))
+      .addProperty("application_name", "inbox-allocation");
     PoolOptions pool = new PoolOptions()
       .setMaxSize(config.poolSize())
       .setMaxWaitQueueSize(2_000)

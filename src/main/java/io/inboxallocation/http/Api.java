@@ -19,18 +19,20 @@ public final class Api {
   private final Vertx vertx;
   private final RouterBuilder builder;
   private final Authenticator authenticator;
+  private final Idempotency idempotency;
 
-  Api(Vertx vertx, RouterBuilder builder, Authenticator authenticator) {
+  Api(Vertx vertx, RouterBuilder builder, Authenticator authenticator, Idempotency idempotency) {
     this.vertx = vertx;
     this.builder = builder;
     this.authenticator = authenticator;
+    this.idempotency = idempotency;
   }
 
   public void on(String operationId, Set<Role> allowed, Function<ApiRequest, Future<Reply>> handler) {
     route(operationId).addHandler(ctx -> authenticator.actor(ctx.user())
       .map(actor -> Authenticator.require(actor, allowed))
-      .compose(actor -> handler.apply(new ApiRequest(vertx, ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST,
-        (ValidatedRequest) null), ctx.queryParams(), actor)))
+      .compose(actor -> idempotency.once(ctx, actor, () -> handler.apply(new ApiRequest(vertx,
+        ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, (ValidatedRequest) null), ctx.queryParams(), actor))))
       .onSuccess(reply -> write(ctx, reply))
       .onFailure(ctx::fail));
   }
@@ -56,6 +58,9 @@ public final class Api {
       return;
     }
     ctx.response().setStatusCode(reply.status());
+    if (reply.replayed()) {
+      ctx.response().putHeader(Idempotency.REPLAYED, "true");
+    }
     if (reply.body() == null) {
       ctx.response().end();
     } else {

@@ -1,6 +1,7 @@
 package io.inboxallocation.http;
 
 import io.inboxallocation.auth.Authenticator;
+import io.inboxallocation.config.AppConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -10,6 +11,7 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -26,14 +28,17 @@ public final class HttpVerticle extends VerticleBase {
   public static final String CONTRACT = "openapi.yaml";
   public static final int BODY_LIMIT_BYTES = 64 * 1024;
 
-  private final int port;
+  /** Seconds of silence after which a connection is closed: an idle keep-alive, or a request head that stalled. */
+  static final int IDLE_TIMEOUT_SECONDS = 30;
+
+  private final AppConfig config;
   private final Pool pool;
   private final JWTAuth jwt;
   private final List<Routes> capabilities;
   private HttpServer server;
 
-  public HttpVerticle(int port, Pool pool, JWTAuth jwt, List<Routes> capabilities) {
-    this.port = port;
+  public HttpVerticle(AppConfig config, Pool pool, JWTAuth jwt, List<Routes> capabilities) {
+    this.config = config;
     this.pool = pool;
     this.jwt = jwt;
     this.capabilities = capabilities;
@@ -41,14 +46,15 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    vertx.setPeriodic(60_000, tick -> pool.query(Idempotency.PURGE).execute());
     return vertx.fileSystem().readFile(CONTRACT).compose(yaml -> OpenAPIContract.from(vertx, CONTRACT)
       .compose(contract -> {
         Router router = router(contract, yaml.toString());
         HttpServerOptions options = new HttpServerOptions()
-          .setIdleTimeout(120)
+          .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
           .setMaxHeaderSize(16 * 1024)
           .setCompressionSupported(true);
-        return vertx.createHttpServer(options).requestHandler(router).listen(port);
+        return vertx.createHttpServer(options).requestHandler(router).listen(config.httpPort());
       }))
       .onSuccess(listening -> server = listening);
   }
@@ -60,10 +66,12 @@ public final class HttpVerticle extends VerticleBase {
 
   private Router router(OpenAPIContract contract, String yaml) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract, new StringParameters());
+    // First: the whole request, body upload included, must finish within the timeout (a trickling body too).
+    builder.rootHandler(TimeoutHandler.create(config.requestTimeout().toMillis(), 503));
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwt));
 
-    Api api = new Api(vertx, builder, new Authenticator(pool));
+    Api api = new Api(vertx, builder, new Authenticator(pool), new Idempotency(pool, config.requestTimeout()));
     api.open("health", health());
     capabilities.forEach(routes -> routes.bind(api));
     List<String> unbound = builder.getRoutes().stream()

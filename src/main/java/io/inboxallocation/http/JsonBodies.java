@@ -17,6 +17,9 @@ final class JsonBodies {
   }
 
   static Buffer encode(Object body) {
+    if (body instanceof Buffer json) {
+      return json;
+    }
     try {
       return Buffer.buffer(MAPPER.writeValueAsBytes(body));
     } catch (JsonProcessingException e) {

@@ -62,8 +62,18 @@ final class Problems implements Handler<RoutingContext> {
     if (problem.status() == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
+    boolean unreadBody = !ctx.request().isEnded();
+    if (unreadBody) {
+      // E.g. a body still trickling in when the request timed out: this connection cannot carry another request.
+      ctx.response().putHeader("Connection", "close");
+    }
     ctx.response().setStatusCode(problem.status()).putHeader("content-type", "application/problem+json")
-      .end(body.encode());
+      .end(body.encode())
+      .onComplete(sent -> {
+        if (unreadBody) {
+          ctx.request().connection().close();
+        }
+      });
   }
 
   private static Problem problemOf(Throwable failure, int statusCode) {
@@ -165,6 +175,7 @@ final class Problems implements Handler<RoutingContext> {
       case 404 -> "no such resource";
       case 405 -> "method not allowed on this resource";
       case 415 -> "unsupported content type; send application/json";
+      case 503 -> "the request did not complete in time";
       default -> "request failed";
     };
   }
@@ -180,6 +191,7 @@ final class Problems implements Handler<RoutingContext> {
         case 405 -> new String[] {"Method not allowed", "method-not-allowed"};
         case 409 -> new String[] {"Conflict", "conflict"};
         case 415 -> new String[] {"Unsupported media type", "unsupported-media-type"};
+        case 422 -> new String[] {"Unprocessable request", "unprocessable"};
         case 503 -> new String[] {"Service unavailable", "unavailable"};
         default -> code < 500 ? new String[] {"Request failed", "client-error"}
           : new String[] {"Internal error", "internal"};
