@@ -9,11 +9,10 @@ import io.inboxallocation.allocation.AllocationMessages.Resolve;
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.auth.Role;
 import io.inboxallocation.bus.ApiError;
-import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.BusVerticle;
 import io.inboxallocation.conversation.Conversation;
 import io.inboxallocation.db.Rows;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -37,29 +36,26 @@ import static io.inboxallocation.allocation.AllocationSql.TRANSITION;
  * Java from what is locked, write the change and its event. The row lock makes "never two owners" a fact of the
  * database, and a lost race shows up as a state the rules refuse: a 409, never a 500.
  */
-public final class AllocationCommands extends VerticleBase {
+public final class AllocationCommands extends BusVerticle {
 
   private static final String QUEUED = "QUEUED";
   private static final String ALLOCATED = "ALLOCATED";
   private static final String RESOLVED = "RESOLVED";
 
-  private final Pool pool;
-
   public AllocationCommands(Pool pool) {
-    this.pool = pool;
+    super(pool);
   }
 
   @Override
-  public Future<?> start() {
-    Bus.serve(vertx, Allocate.ADDRESS, this::allocate);
-    Bus.serve(vertx, Claim.ADDRESS, (Claim c) -> locked(c.actor(), c.conversationId(), this::claim));
-    Bus.serve(vertx, Resolve.ADDRESS, (Resolve c) -> locked(c.actor(), c.conversationId(), this::resolve));
-    Bus.serve(vertx, Deallocate.ADDRESS, (Deallocate c) -> locked(c.actor(), c.conversationId(), this::deallocate));
-    Bus.serve(vertx, Reassign.ADDRESS, (Reassign c) -> locked(c.actor(), c.conversationId(),
+  protected void serve() {
+    on(Allocate.ADDRESS, this::allocate);
+    on(Claim.ADDRESS, (Claim c) -> locked(c.actor(), c.conversationId(), this::claim));
+    on(Resolve.ADDRESS, (Resolve c) -> locked(c.actor(), c.conversationId(), this::resolve));
+    on(Deallocate.ADDRESS, (Deallocate c) -> locked(c.actor(), c.conversationId(), this::deallocate));
+    on(Reassign.ADDRESS, (Reassign c) -> locked(c.actor(), c.conversationId(),
       (tx, current) -> reassign(tx, current, c.newOperatorId())));
-    Bus.serve(vertx, MoveInbox.ADDRESS, (MoveInbox c) -> locked(c.actor(), c.conversationId(),
+    on(MoveInbox.ADDRESS, (MoveInbox c) -> locked(c.actor(), c.conversationId(),
       (tx, current) -> move(tx, current, c.newInboxId())));
-    return Future.succeededFuture();
   }
 
   /** The best QUEUED conversation of the caller's inboxes, or null (204) when there is none. */

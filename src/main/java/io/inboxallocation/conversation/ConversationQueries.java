@@ -1,6 +1,6 @@
 package io.inboxallocation.conversation;
 
-import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.BusVerticle;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.conversation.Conversation.SortKey;
 import io.inboxallocation.conversation.ConversationMessages.GetConversation;
@@ -12,7 +12,6 @@ import io.inboxallocation.db.Rows;
 import io.inboxallocation.events.ConversationEvent;
 import io.inboxallocation.events.EventLog;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -21,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The read side of conversations: get, filtered listing with keyset cursors, phone search, audit trail. */
-public final class ConversationQueries extends VerticleBase {
+public final class ConversationQueries extends BusVerticle {
 
   private static final String GET = "SELECT " + Conversation.COLUMNS
     + " FROM conversation_ref c WHERE c.tenant_id = $1 AND c.id = $2 AND " + Conversation.visibleTo("$3");
@@ -34,25 +33,22 @@ public final class ConversationQueries extends VerticleBase {
 
   private static final String EVENTS = EventLog.READ + " WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY id";
 
-  private final Pool pool;
-
   public ConversationQueries(Pool pool) {
-    this.pool = pool;
+    super(pool);
   }
 
   @Override
-  public Future<?> start() {
-    Bus.serve(vertx, GetConversation.ADDRESS, (GetConversation query) -> get(query.actor().tenantId(),
+  protected void serve() {
+    on(GetConversation.ADDRESS, (GetConversation query) -> get(query.actor().tenantId(),
       query.conversationId(), query.actor().inboxScope()));
-    Bus.serve(vertx, SearchByPhone.ADDRESS, (SearchByPhone query) -> pool.preparedQuery(BY_PHONE)
+    on(SearchByPhone.ADDRESS, (SearchByPhone query) -> pool.preparedQuery(BY_PHONE)
       .execute(Tuple.of(query.actor().tenantId(), query.phoneNumber(), query.actor().inboxScope()))
       .map(rows -> new Items<>(Rows.all(rows, Conversation::from))));
-    Bus.serve(vertx, ListEvents.ADDRESS, (ListEvents query) -> get(query.actor().tenantId(), query.conversationId(),
+    on(ListEvents.ADDRESS, (ListEvents query) -> get(query.actor().tenantId(), query.conversationId(),
       query.actor().inboxScope())
       .compose(visible -> pool.preparedQuery(EVENTS).execute(Tuple.of(query.actor().tenantId(), query.conversationId())))
       .map(rows -> new Items<>(Rows.all(rows, ConversationEvent::from))));
-    Bus.serve(vertx, ListConversations.ADDRESS, this::list);
-    return Future.succeededFuture();
+    on(ListConversations.ADDRESS, this::list);
   }
 
   private Future<Conversation> get(java.util.UUID tenantId, java.util.UUID conversationId, java.util.UUID scope) {

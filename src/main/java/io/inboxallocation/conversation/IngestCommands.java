@@ -1,13 +1,12 @@
 package io.inboxallocation.conversation;
 
 import io.inboxallocation.bus.ApiError;
-import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.BusVerticle;
 import io.inboxallocation.conversation.ConversationMessages.UpsertConversation;
 import io.inboxallocation.conversation.ConversationMessages.Upserted;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.events.EventLog;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
@@ -18,7 +17,7 @@ import java.util.UUID;
  * an existing conversation, so the update runs first; a miss inserts; losing the insert race to a concurrent upsert
  * of the same id falls back to the update, so concurrent upserts never fail.
  */
-public final class IngestCommands extends VerticleBase {
+public final class IngestCommands extends BusVerticle {
 
   // The locked read gives the state *before* the update, so a reopening is detected exactly, even under races.
   private static final String UPDATE = """
@@ -66,16 +65,13 @@ public final class IngestCommands extends VerticleBase {
     )
     SELECT""" + " " + Conversation.COLUMNS + " FROM created c";
 
-  private final Pool pool;
-
   public IngestCommands(Pool pool) {
-    this.pool = pool;
+    super(pool);
   }
 
   @Override
-  public Future<?> start() {
-    Bus.serve(vertx, UpsertConversation.ADDRESS, this::upsert);
-    return Future.succeededFuture();
+  protected void serve() {
+    on(UpsertConversation.ADDRESS, this::upsert);
   }
 
   private Future<Upserted> upsert(UpsertConversation command) {

@@ -1,6 +1,7 @@
 package io.inboxallocation.db;
 
 import io.inboxallocation.bus.ApiError;
+import io.vertx.core.Future;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
@@ -35,6 +36,12 @@ public final class PgErrors {
       return ApiError.unavailable("the database is unavailable");
     }
     return null;
+  }
+
+  /** For {@code recover}: a unique violation becomes a 409 with this detail; other failures pass through. */
+  public static <T> Future<T> conflictOnDuplicate(Throwable failure, String detail) {
+    return Future.failedFuture(failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+      ? ApiError.conflict(detail) : failure);
   }
 
   private static String constraintOf(PgException pg) {

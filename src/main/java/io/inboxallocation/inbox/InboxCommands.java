@@ -1,7 +1,8 @@
 package io.inboxallocation.inbox;
 
 import io.inboxallocation.bus.ApiError;
-import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.db.PgErrors;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.inbox.InboxMessages.CreateInbox;
 import io.inboxallocation.inbox.InboxMessages.DeleteInbox;
@@ -9,15 +10,13 @@ import io.inboxallocation.inbox.InboxMessages.Subscribe;
 import io.inboxallocation.inbox.InboxMessages.Unsubscribe;
 import io.inboxallocation.inbox.InboxMessages.UpdateInbox;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
 
 /** Inboxes (one phone number each per tenant) and who is subscribed to them. */
-public final class InboxCommands extends VerticleBase {
+public final class InboxCommands extends BusVerticle {
 
   private static final String INSERT = """
     INSERT INTO inbox AS i (id, tenant_id, phone_number, display_name) VALUES ($1, $2, $3, $4)
@@ -51,35 +50,34 @@ public final class InboxCommands extends VerticleBase {
   private static final String UNSUBSCRIBE = """
     DELETE FROM operator_inbox_subscription WHERE tenant_id = $1 AND id = $2 RETURNING id""";
 
-  private final Pool pool;
+  private static final String DUPLICATE = "another inbox of this tenant already has this phone number";
 
   public InboxCommands(Pool pool) {
-    this.pool = pool;
+    super(pool);
   }
 
   @Override
-  public Future<?> start() {
-    Bus.serve(vertx, CreateInbox.ADDRESS, this::create);
-    Bus.serve(vertx, UpdateInbox.ADDRESS, this::update);
-    Bus.serve(vertx, DeleteInbox.ADDRESS, this::delete);
-    Bus.serve(vertx, Subscribe.ADDRESS, this::subscribe);
-    Bus.serve(vertx, Unsubscribe.ADDRESS, (Unsubscribe command) -> pool.preparedQuery(UNSUBSCRIBE)
+  protected void serve() {
+    on(CreateInbox.ADDRESS, this::create);
+    on(UpdateInbox.ADDRESS, this::update);
+    on(DeleteInbox.ADDRESS, this::delete);
+    on(Subscribe.ADDRESS, this::subscribe);
+    on(Unsubscribe.ADDRESS, (Unsubscribe command) -> pool.preparedQuery(UNSUBSCRIBE)
       .execute(Tuple.of(command.tenantId(), command.subscriptionId()))
       .compose(rows -> Rows.one(rows, row -> null, "subscription")));
-    return Future.succeededFuture();
   }
 
   private Future<Inbox> create(CreateInbox command) {
     return pool.preparedQuery(INSERT)
       .execute(Tuple.of(UUID.randomUUID(), command.tenantId(), command.phoneNumber(), command.displayName()))
-      .recover(InboxCommands::duplicateNumber)
+      .recover(failure -> PgErrors.conflictOnDuplicate(failure, DUPLICATE))
       .compose(rows -> Rows.one(rows, Inbox::from, "inbox"));
   }
 
   private Future<Inbox> update(UpdateInbox command) {
     return pool.preparedQuery(UPDATE)
       .execute(Tuple.of(command.tenantId(), command.inboxId(), command.phoneNumber(), command.displayName()))
-      .recover(InboxCommands::duplicateNumber)
+      .recover(failure -> PgErrors.conflictOnDuplicate(failure, DUPLICATE))
       .compose(rows -> Rows.one(rows, Inbox::from, "inbox"));
   }
 
@@ -103,9 +101,4 @@ public final class InboxCommands extends VerticleBase {
             "operator or inbox")));
   }
 
-  private static <T> Future<T> duplicateNumber(Throwable failure) {
-    return Future.failedFuture(failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-      ? ApiError.conflict("another inbox of this tenant already has this phone number")
-      : failure);
-  }
 }

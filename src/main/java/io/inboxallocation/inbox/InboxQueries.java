@@ -1,18 +1,17 @@
 package io.inboxallocation.inbox;
 
-import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.BusVerticle;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.inbox.InboxMessages.GetInbox;
 import io.inboxallocation.inbox.InboxMessages.ListInboxes;
 import io.inboxallocation.inbox.InboxMessages.ListSubscriptions;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 /** Reads of inboxes and subscriptions. Operators ($3 set) only see the inboxes they are subscribed to. */
-public final class InboxQueries extends VerticleBase {
+public final class InboxQueries extends BusVerticle {
 
   private static final String VISIBLE = """
      FROM inbox i
@@ -29,23 +28,20 @@ public final class InboxQueries extends VerticleBase {
     WHERE tenant_id = $1 AND ($2::uuid IS NULL OR operator_id = $2) AND ($3::uuid IS NULL OR inbox_id = $3)
     ORDER BY created_at, id""";
 
-  private final Pool pool;
-
   public InboxQueries(Pool pool) {
-    this.pool = pool;
+    super(pool);
   }
 
   @Override
-  public Future<?> start() {
-    Bus.serve(vertx, ListInboxes.ADDRESS, (ListInboxes query) -> pool.preparedQuery(LIST)
+  protected void serve() {
+    on(ListInboxes.ADDRESS, (ListInboxes query) -> pool.preparedQuery(LIST)
       .execute(Tuple.of(query.actor().tenantId(), null, query.actor().inboxScope()))
       .map(rows -> new Items<>(Rows.all(rows, Inbox::from))));
-    Bus.serve(vertx, GetInbox.ADDRESS, (GetInbox query) -> pool.preparedQuery(LIST)
+    on(GetInbox.ADDRESS, (GetInbox query) -> pool.preparedQuery(LIST)
       .execute(Tuple.of(query.actor().tenantId(), query.inboxId(), query.actor().inboxScope()))
       .compose(rows -> Rows.one(rows, Inbox::from, "inbox")));
-    Bus.serve(vertx, ListSubscriptions.ADDRESS, (ListSubscriptions query) -> pool.preparedQuery(SUBSCRIPTIONS)
+    on(ListSubscriptions.ADDRESS, (ListSubscriptions query) -> pool.preparedQuery(SUBSCRIPTIONS)
       .execute(Tuple.of(query.tenantId(), query.operatorId(), query.inboxId()))
       .map(rows -> new Items<>(Rows.all(rows, Subscription::from))));
-    return Future.succeededFuture();
   }
 }

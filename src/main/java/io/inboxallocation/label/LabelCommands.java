@@ -2,8 +2,9 @@ package io.inboxallocation.label;
 
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.bus.ApiError;
-import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.BusVerticle;
 import io.inboxallocation.conversation.Conversation;
+import io.inboxallocation.db.PgErrors;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.label.LabelMessages.AttachLabel;
 import io.inboxallocation.label.LabelMessages.CreateLabel;
@@ -11,8 +12,6 @@ import io.inboxallocation.label.LabelMessages.DeleteLabel;
 import io.inboxallocation.label.LabelMessages.DetachLabel;
 import io.inboxallocation.label.LabelMessages.UpdateLabel;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
-import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -20,24 +19,23 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /** Labels per inbox, and attaching them to that inbox's conversations. */
-public final class LabelCommands extends VerticleBase {
+public final class LabelCommands extends BusVerticle {
 
-  private final Pool pool;
+  private static final String DUPLICATE = "this inbox already has a label with that name";
 
   public LabelCommands(Pool pool) {
-    this.pool = pool;
+    super(pool);
   }
 
   @Override
-  public Future<?> start() {
-    Bus.serve(vertx, CreateLabel.ADDRESS, this::create);
-    Bus.serve(vertx, UpdateLabel.ADDRESS, this::update);
-    Bus.serve(vertx, DeleteLabel.ADDRESS, this::delete);
-    Bus.serve(vertx, AttachLabel.ADDRESS, (AttachLabel c) -> change(c.actor(), c.conversationId(), c.labelId(),
+  protected void serve() {
+    on(CreateLabel.ADDRESS, this::create);
+    on(UpdateLabel.ADDRESS, this::update);
+    on(DeleteLabel.ADDRESS, this::delete);
+    on(AttachLabel.ADDRESS, (AttachLabel c) -> change(c.actor(), c.conversationId(), c.labelId(),
       LabelSql.ATTACH, true));
-    Bus.serve(vertx, DetachLabel.ADDRESS, (DetachLabel c) -> change(c.actor(), c.conversationId(), c.labelId(),
+    on(DetachLabel.ADDRESS, (DetachLabel c) -> change(c.actor(), c.conversationId(), c.labelId(),
       LabelSql.DETACH, false));
-    return Future.succeededFuture();
   }
 
   private Future<Label> create(CreateLabel command) {
@@ -45,7 +43,7 @@ public final class LabelCommands extends VerticleBase {
     return pool.preparedQuery(LabelSql.INSERT)
       .execute(Tuple.of(actor.tenantId(), command.inboxId(), actor.inboxScope(), UUID.randomUUID(), command.name(),
         command.color()).addValue(actor.operatorId()))
-      .recover(LabelCommands::duplicateName)
+      .recover(failure -> PgErrors.conflictOnDuplicate(failure, DUPLICATE))
       .compose(rows -> Rows.one(rows, Label::from, "inbox"));
   }
 
@@ -54,7 +52,7 @@ public final class LabelCommands extends VerticleBase {
     return pool.withTransaction(conn -> editable(conn, actor, command.labelId())
       .compose(label -> conn.preparedQuery(LabelSql.UPDATE)
         .execute(Tuple.of(actor.tenantId(), command.labelId(), command.name(), command.color())))
-      .recover(LabelCommands::duplicateName)
+      .recover(failure -> PgErrors.conflictOnDuplicate(failure, DUPLICATE))
       .compose(rows -> Rows.one(rows, Label::from, "label")));
   }
 
@@ -95,10 +93,5 @@ public final class LabelCommands extends VerticleBase {
       .map(rows -> Rows.firstOrNull(rows, Conversation::from)));
   }
 
-  private static <T> Future<T> duplicateName(Throwable failure) {
-    return Future.failedFuture(failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-      ? ApiError.conflict("this inbox already has a label with that name")
-      : failure);
-  }
 
 }

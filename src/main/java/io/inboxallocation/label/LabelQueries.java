@@ -1,31 +1,27 @@
 package io.inboxallocation.label;
 
-import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.BusVerticle;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.label.LabelMessages.GetLabel;
 import io.inboxallocation.label.LabelMessages.ListLabels;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
-public final class LabelQueries extends VerticleBase {
-
-  private final Pool pool;
+public final class LabelQueries extends BusVerticle {
 
   public LabelQueries(Pool pool) {
-    this.pool = pool;
+    super(pool);
   }
 
   @Override
-  public Future<?> start() {
-    Bus.serve(vertx, ListLabels.ADDRESS, (ListLabels query) -> pool.preparedQuery(LabelSql.LIST)
+  protected void serve() {
+    on(ListLabels.ADDRESS, (ListLabels query) -> pool.preparedQuery(LabelSql.LIST)
       .execute(Tuple.of(query.actor().tenantId(), query.inboxId(), query.actor().inboxScope()))
       .map(rows -> new Items<>(Rows.all(rows, Label::from))));
-    Bus.serve(vertx, GetLabel.ADDRESS, (GetLabel query) -> pool.preparedQuery(LabelSql.SELECT)
+    on(GetLabel.ADDRESS, (GetLabel query) -> pool.preparedQuery(LabelSql.SELECT)
       .execute(Tuple.of(query.actor().tenantId(), query.labelId(), query.actor().inboxScope()))
       .compose(rows -> Rows.one(rows, Label::from, "label")));
-    return Future.succeededFuture();
   }
 }

@@ -1,19 +1,18 @@
 package io.inboxallocation.operator;
 
-import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.BusVerticle;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.operator.OperatorMessages.CreateOperator;
 import io.inboxallocation.operator.OperatorMessages.DeleteOperator;
 import io.inboxallocation.operator.OperatorMessages.UpdateOperator;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
 
 /** Creates, changes and deletes operators. A new operator starts OFFLINE. */
-public final class OperatorCommands extends VerticleBase {
+public final class OperatorCommands extends BusVerticle {
 
   private static final String INSERT = """
     WITH created AS (
@@ -46,18 +45,15 @@ public final class OperatorCommands extends VerticleBase {
     DELETE FROM operator WHERE tenant_id = $1 AND id = $2
     RETURNING id""";
 
-  private final Pool pool;
-
   public OperatorCommands(Pool pool) {
-    this.pool = pool;
+    super(pool);
   }
 
   @Override
-  public Future<?> start() {
-    Bus.serve(vertx, CreateOperator.ADDRESS, this::create);
-    Bus.serve(vertx, UpdateOperator.ADDRESS, this::update);
-    Bus.serve(vertx, DeleteOperator.ADDRESS, this::delete);
-    return Future.succeededFuture();
+  protected void serve() {
+    on(CreateOperator.ADDRESS, this::create);
+    on(UpdateOperator.ADDRESS, this::update);
+    on(DeleteOperator.ADDRESS, this::delete);
   }
 
   private Future<Operator> create(CreateOperator command) {

@@ -1,12 +1,11 @@
 package io.inboxallocation.status;
 
-import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.BusVerticle;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.events.EventLog;
 import io.inboxallocation.status.StatusMessages.ProcessGrace;
 import io.inboxallocation.status.StatusMessages.SetStatus;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -16,7 +15,7 @@ import io.vertx.sqlclient.Tuple;
  * AVAILABLE / OFFLINE, and the grace period in between: going OFFLINE starts a durable grace assignment per
  * allocated conversation; going AVAILABLE cancels them; expiry puts the conversations back in the queue.
  */
-public final class StatusCommands extends VerticleBase {
+public final class StatusCommands extends BusVerticle {
 
   private static final String LOCK = "SELECT status FROM operator_status WHERE tenant_id = $1 AND operator_id = $2 FOR UPDATE";
 
@@ -68,22 +67,19 @@ public final class StatusCommands extends VerticleBase {
     )
     SELECT (SELECT count(*) FROM removed) AS processed, (SELECT count(*) FROM released) AS requeued""";
 
-  private final Pool pool;
-
   public StatusCommands(Pool pool) {
-    this.pool = pool;
+    super(pool);
   }
 
   @Override
-  public Future<?> start() {
-    Bus.serve(vertx, SetStatus.ADDRESS, this::setStatus);
-    Bus.serve(vertx, ProcessGrace.ADDRESS, (ProcessGrace command) -> pool.preparedQuery(EXPIRE)
+  protected void serve() {
+    on(SetStatus.ADDRESS, this::setStatus);
+    on(ProcessGrace.ADDRESS, (ProcessGrace command) -> pool.preparedQuery(EXPIRE)
       .execute(Tuple.of(command.tenantId()))
       .map(rows -> {
         Row row = rows.iterator().next();
         return new GraceAssignment.Run(row.getLong("processed"), row.getLong("requeued"));
       }));
-    return Future.succeededFuture();
   }
 
   /** Only a real transition changes anything: a repeated OFFLINE neither restarts nor adds grace assignments. */

@@ -1,18 +1,17 @@
 package io.inboxallocation.tenant;
 
-import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.BusVerticle;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.tenant.TenantMessages.CreateTenant;
 import io.inboxallocation.tenant.TenantMessages.UpdateTenant;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
 
 /** Creates tenants and changes their settings; a weight change re-ranks the tenant's conversations atomically. */
-public final class TenantCommands extends VerticleBase {
+public final class TenantCommands extends BusVerticle {
 
   private static final String INSERT = "INSERT INTO tenant (id, name) VALUES ($1, $2) RETURNING " + Tenant.COLUMNS;
 
@@ -31,17 +30,14 @@ public final class TenantCommands extends VerticleBase {
     SET priority_rank = priority_rank($2, $3, c.message_count, c.last_activity_at)
     WHERE c.tenant_id = $1""";
 
-  private final Pool pool;
-
   public TenantCommands(Pool pool) {
-    this.pool = pool;
+    super(pool);
   }
 
   @Override
-  public Future<?> start() {
-    Bus.serve(vertx, CreateTenant.ADDRESS, this::create);
-    Bus.serve(vertx, UpdateTenant.ADDRESS, this::update);
-    return Future.succeededFuture();
+  protected void serve() {
+    on(CreateTenant.ADDRESS, this::create);
+    on(UpdateTenant.ADDRESS, this::update);
   }
 
   private Future<Tenant> create(CreateTenant command) {
