@@ -1,0 +1,290 @@
+package io.inboxallocation.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Blocking JDBC for everything around the load: database lifecycle, seeding, the refill, verification. */
+final class Db implements AutoCloseable {
+
+  static final int INBOXES = 50;
+  static final int OPERATORS = 200;
+  static final int SUBSCRIPTIONS_PER_OPERATOR = 5;
+
+  final String host;
+  final int port;
+  final String user;
+  final String name;
+  final Connection conn;
+
+  UUID tenantId;
+  final List<UUID> operators = new ArrayList<>();
+  final List<UUID> inboxes = new ArrayList<>();
+
+  Db(String host, int port, String user, String name) throws SQLException {
+    this.host = host;
+    this.port = port;
+    this.user = user;
+    this.name = name;
+    this.conn = connect(name);
+  }
+
+  Connection connect(String database) throws SQLException {
+    return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/" + database
+      + "?connectTimeout=5&ApplicationName=ia-bench", user, System.getenv("PGPASSWORD"));
+  }
+
+  static void create(String host, int port, String user, String name) throws SQLException {
+    try (Connection admin = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres",
+      user, System.getenv("PGPASSWORD")); Statement st = admin.createStatement()) {
+      st.execute("CREATE DATABASE \"" + name + "\"");
+    }
+  }
+
+  static void drop(String host, int port, String user, String name) throws SQLException {
+    try (Connection admin = DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres",
+      user, System.getenv("PGPASSWORD")); Statement st = admin.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+    }
+  }
+
+  void exec(String sql) throws SQLException {
+    try (Statement st = conn.createStatement()) {
+      st.execute(sql);
+    }
+  }
+
+  String scalar(String sql) throws SQLException {
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      return rs.next() ? rs.getString(1) : null;
+    }
+  }
+
+  /** Tenant, inboxes, operators (all AVAILABLE), subscriptions, and the lookup tables pgbench uses. */
+  void seedStaff() throws SQLException {
+    tenantId = UUID.randomUUID();
+    exec("INSERT INTO tenant (id, name) VALUES ('" + tenantId + "', 'bench tenant')");
+    exec("CREATE TABLE bench_inbox (n int PRIMARY KEY, id uuid NOT NULL)");
+    exec("CREATE TABLE bench_operator (n int PRIMARY KEY, id uuid NOT NULL)");
+    exec("INSERT INTO bench_inbox SELECT i, gen_random_uuid() FROM generate_series(1, " + INBOXES + ") i");
+    exec("INSERT INTO bench_operator SELECT i, gen_random_uuid() FROM generate_series(1, " + OPERATORS + ") i");
+    exec("INSERT INTO inbox (id, tenant_id, phone_number, display_name) SELECT id, '" + tenantId
+      + "', '+5511300' || lpad(n::text, 5, '0'), 'Bench inbox ' || n FROM bench_inbox");
+    exec("INSERT INTO operator (id, tenant_id, name, role) SELECT id, '" + tenantId
+      + "', 'bench operator ' || n, 'OPERATOR' FROM bench_operator");
+    exec("INSERT INTO operator_status (operator_id, tenant_id, status) SELECT id, '" + tenantId
+      + "', 'AVAILABLE' FROM bench_operator");
+    // Operator n: inboxes (7n + 11k) mod 50 + 1 for k = 0..4: five distinct inboxes, overlapping sets.
+    exec("INSERT INTO operator_inbox_subscription (id, tenant_id, operator_id, inbox_id) "
+      + "SELECT gen_random_uuid(), '" + tenantId + "', o.id, i.id FROM bench_operator o "
+      + "CROSS JOIN generate_series(0, " + (SUBSCRIPTIONS_PER_OPERATOR - 1) + ") k "
+      + "JOIN bench_inbox i ON i.n = (7 * o.n + 11 * k) % " + INBOXES + " + 1");
+    try (Statement st = conn.createStatement();
+         ResultSet rs = st.executeQuery("SELECT id FROM bench_operator ORDER BY n")) {
+      while (rs.next()) {
+        operators.add(rs.getObject(1, UUID.class));
+      }
+    }
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM bench_inbox ORDER BY n")) {
+      while (rs.next()) {
+        inboxes.add(rs.getObject(1, UUID.class));
+      }
+    }
+  }
+
+  /**
+   * Empties the queue and inserts {@code q} QUEUED conversations: external ids '1'..'q', random inbox, message count
+   * geometric (p = 0.15, mean ~6.7, capped at 200), last message within the last 4 hours (skewed to recent),
+   * priority_rank from the tenant's weights as the service computes it. Then VACUUM ANALYZE.
+   */
+  void seedQueue(long q) throws SQLException {
+    exec("TRUNCATE conversation_ref, domain_event CASCADE");
+    exec("SET synchronous_commit = off");
+    long chunk = 250_000;
+    for (long from = 1; from <= q; from += chunk) {
+      long to = Math.min(q, from + chunk - 1);
+      exec("INSERT INTO conversation_ref (id, tenant_id, inbox_id, external_conversation_id, customer_phone_number,"
+        + " state, last_message_at, message_count, priority_rank, created_at, updated_at)"
+        + " SELECT gen_random_uuid(), t.id, bi.id, s.g::text, '+55119' || lpad((s.g % 100000000)::text, 8, '0'),"
+        + " 'QUEUED', s.lm, s.mc, priority_rank(t.message_count_weight, t.delay_weight, s.mc, s.lm),"
+        + " s.lm - random() * interval '2 hours', s.lm"
+        + " FROM (SELECT g, 1 + floor(random() * " + INBOXES + ")::int AS inbox_n,"
+        + "         least(200, 1 + floor(ln(1 - random()) / ln(0.85)))::int AS mc,"
+        + "         now() - (random() ^ 2) * interval '4 hours' AS lm"
+        + "       FROM generate_series(" + from + ", " + to + ") g) s"
+        + " JOIN bench_inbox bi ON bi.n = s.inbox_n"
+        + " CROSS JOIN tenant t WHERE t.id = '" + tenantId + "'");
+    }
+    exec("SET synchronous_commit = on");
+    exec("VACUUM ANALYZE");
+  }
+
+  /**
+   * Keeps the queue depth: every tick, inserts as many fresh QUEUED conversations as were ALLOCATED since the last
+   * tick (counted from domain_event), so a run at Q = 1,000 measures a queue of ~1,000, not an emptying one.
+   */
+  final class Refill implements AutoCloseable {
+    private final Thread thread;
+    private volatile boolean stop;
+    long inserted;
+    private long seq;
+
+    Refill(long startSeq) throws SQLException {
+      this.seq = startSeq;
+      Connection c = connect(name);
+      long[] lastId = {lastEventId(c)};
+      thread = new Thread(() -> {
+        try (c; PreparedStatement count = c.prepareStatement(
+          "SELECT count(*) FILTER (WHERE type = 'ALLOCATED'), max(id) FROM domain_event WHERE tenant_id = ? AND id > ?");
+             PreparedStatement insert = c.prepareStatement(
+               "INSERT INTO conversation_ref (id, tenant_id, inbox_id, external_conversation_id, customer_phone_number,"
+                 + " state, last_message_at, message_count, priority_rank)"
+                 + " SELECT gen_random_uuid(), t.id, bi.id, 'r' || (?::bigint + g), '+55119' || lpad(g::text, 8, '0'),"
+                 + " 'QUEUED', now(), s.mc, priority_rank(t.message_count_weight, t.delay_weight, s.mc, now())"
+                 + " FROM generate_series(1, ?) g"
+                 + " CROSS JOIN LATERAL (SELECT 1 + floor(random() * " + INBOXES + ")::int + 0 * g AS inbox_n,"
+                 + "   (least(200, 1 + floor(ln(1 - random()) / ln(0.85))) + 0 * g)::int AS mc) s"
+                 + " JOIN bench_inbox bi ON bi.n = s.inbox_n CROSS JOIN tenant t WHERE t.id = ?")) {
+          while (!stop) {
+            Thread.sleep(100);
+            count.setObject(1, tenantId);
+            count.setLong(2, lastId[0]);
+            long allocated;
+            try (ResultSet rs = count.executeQuery()) {
+              rs.next();
+              allocated = rs.getLong(1);
+              long max = rs.getLong(2);
+              if (!rs.wasNull()) {
+                lastId[0] = max;
+              }
+            }
+            if (allocated > 0) {
+              insert.setLong(1, seq);
+              insert.setLong(2, allocated);
+              insert.setObject(3, tenantId);
+              insert.executeUpdate();
+              seq += allocated;
+              inserted += allocated;
+            }
+          }
+        } catch (Exception e) {
+          if (!stop) {
+            System.out.println("  refill stopped: " + e);
+          }
+        }
+      }, "refill");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    long nextSeq() {
+      return seq;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop = true;
+      thread.join(5_000);
+    }
+  }
+
+  long lastEventId() throws SQLException {
+    return lastEventId(conn);
+  }
+
+  /** Events by type written after event id {@code after} (what a pgbench run did). */
+  Map<String, Long> eventsSince(long after) throws SQLException {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
+      "SELECT type, count(*) FROM domain_event WHERE id > " + after + " GROUP BY type")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return out;
+  }
+
+  private long lastEventId(Connection c) throws SQLException {
+    try (Statement st = c.createStatement();
+         ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM domain_event")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /** The allocation check's outcome. */
+  record AllocationCheck(long allocatedEvents, long conversations, long doubleAllocated, long repliesChecked,
+                         long repliesWithoutEvent, long operatorMismatch, List<String> examples) {
+    boolean ok() {
+      return doubleAllocated == 0 && repliesWithoutEvent == 0 && operatorMismatch == 0;
+    }
+  }
+
+  /**
+   * From domain_event: per conversation, the number of ALLOCATED events. Strict (allocate scenario): at most one
+   * each, since every allocation is resolved right after. Otherwise (mixed, where reopening and releases are legal):
+   * at most one more than its REOPENED + RELEASED events. And every HTTP reply (conversation -> assignedOperatorId)
+   * must match the operator_id of an ALLOCATED event of that conversation.
+   */
+  AllocationCheck checkAllocations(Map<UUID, UUID> replies, boolean strict) throws SQLException {
+    Map<UUID, List<UUID>> byConversation = new HashMap<>();
+    long events = 0;
+    long doubles = 0;
+    List<String> examples = new ArrayList<>();
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("""
+      SELECT conversation_id, array_agg(operator_id::text ORDER BY id) FILTER (WHERE type = 'ALLOCATED') AS owners,
+             count(*) FILTER (WHERE type IN ('REOPENED', 'RELEASED')) AS requeues
+      FROM domain_event GROUP BY conversation_id
+      HAVING count(*) FILTER (WHERE type = 'ALLOCATED') > 0""")) {
+      while (rs.next()) {
+        UUID conversation = rs.getObject(1, UUID.class);
+        String[] owners = (String[]) rs.getArray(2).getArray();
+        long requeues = rs.getLong(3);
+        List<UUID> list = new ArrayList<>();
+        for (String o : owners) {
+          list.add(o == null ? null : UUID.fromString(o));
+        }
+        byConversation.put(conversation, list);
+        events += owners.length;
+        long allowed = strict ? 1 : 1 + requeues;
+        if (owners.length > allowed) {
+          doubles++;
+          if (examples.size() < 10) {
+            examples.add("conversation " + conversation + " ALLOCATED " + owners.length + " times to "
+              + String.join(", ", java.util.Arrays.asList(owners)) + " (requeues " + requeues + ")");
+          }
+        }
+      }
+    }
+    long missing = 0;
+    long mismatch = 0;
+    for (Map.Entry<UUID, UUID> reply : replies.entrySet()) {
+      List<UUID> owners = byConversation.get(reply.getKey());
+      if (owners == null) {
+        missing++;
+        if (examples.size() < 10) {
+          examples.add("reply " + reply.getKey() + " -> " + reply.getValue() + " has no ALLOCATED event");
+        }
+      } else if (!owners.contains(reply.getValue())) {
+        mismatch++;
+        if (examples.size() < 10) {
+          examples.add("reply " + reply.getKey() + " -> " + reply.getValue() + " but events say " + owners);
+        }
+      }
+    }
+    return new AllocationCheck(events, byConversation.size(), doubles, replies.size(), missing, mismatch, examples);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    conn.close();
+  }
+}

@@ -1,0 +1,273 @@
+package io.inboxallocation.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Closed-loop HTTP load: each simulated client runs one iteration (one or more requests) and starts the next as soon
+ * as it ends. Everything runs on one event loop, so the statistics need no locking beyond the read at the end.
+ */
+final class Load implements AutoCloseable {
+
+  /** One operation's figures within the measured window. */
+  static final class Stats {
+    final String op;
+    final Histogram micros = new Histogram(TimeUnit.MINUTES.toMicros(10), 3);
+    long ok;
+    long empty;
+    long errors;
+    final Map<Integer, Long> codes = new TreeMap<>();
+
+    Stats(String op) {
+      this.op = op;
+    }
+
+    long total() {
+      return ok + empty + errors;
+    }
+
+    double ms(double percentile) {
+      return micros.getTotalCount() == 0 ? 0 : micros.getValueAtPercentile(percentile) / 1000.0;
+    }
+
+    JsonObject json(double seconds) {
+      JsonObject codesJson = new JsonObject();
+      codes.forEach((code, n) -> codesJson.put(String.valueOf(code), n));
+      return new JsonObject().put("op", op).put("count", total()).put("ok", ok).put("empty", empty)
+        .put("errors", errors).put("perSecond", round(total() / seconds))
+        .put("p50Ms", round(ms(50))).put("p99Ms", round(ms(99))).put("p999Ms", round(ms(99.9)))
+        .put("maxMs", round(micros.getMaxValue() / 1000.0)).put("meanMs", round(micros.getMean() / 1000.0))
+        .put("statusCodes", codesJson);
+    }
+  }
+
+  /** A group of identical clients; {@code iteration} gets the client index and runs one loop body. */
+  record Group(String name, int clients, Function<Integer, Future<?>> iteration) {
+  }
+
+  /** What a run measured. */
+  record Result(String scenario, double seconds, Map<String, Stats> stats, List<String> errorSamples) {
+    long errors() {
+      return stats.values().stream().mapToLong(s -> s.errors).sum();
+    }
+  }
+
+  final Vertx vertx;
+  private final WebClient client;
+  private final int port;
+  private volatile boolean running;
+  private volatile boolean measuring;
+  private final Map<String, Stats> stats = new LinkedHashMap<>();
+  private final List<String> errorSamples = new ArrayList<>();
+
+  Load(int port, int maxConnections) {
+    this.port = port;
+    this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
+    this.client = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+        .setConnectTimeout(5_000).setIdleTimeout(60).setUserAgentEnabled(false),
+      new PoolOptions().setHttp1MaxSize(maxConnections).setMaxWaitQueueSize(-1));
+  }
+
+  boolean running() {
+    return running;
+  }
+
+  /**
+   * One request. {@code expected} are the non-error codes; 204 on {@code emptyOk} counts as "empty" (allocate on an
+   * empty queue). Anything else (and transport failures) is an error, with a sample kept for the report.
+   */
+  Future<HttpResponse<Buffer>> call(String op, HttpMethod method, String uri, String token, JsonObject body,
+                                    Set<Integer> expected) {
+    HttpRequest<Buffer> request = client.request(method, port, "127.0.0.1", uri).timeout(30_000);
+    if (token != null) {
+      request.putHeader("Authorization", "Bearer " + token);
+    }
+    boolean counted = measuring;
+    long start = System.nanoTime();
+    Future<HttpResponse<Buffer>> sent = body == null ? request.send() : request.sendJsonObject(body);
+    return sent.andThen(ar -> {
+      long micros = (System.nanoTime() - start) / 1_000;
+      int code = ar.succeeded() ? ar.result().statusCode() : -1;
+      boolean good = ar.succeeded() && expected.contains(code);
+      if (!good) {
+        sample(method + " " + uri + (body == null ? "" : " " + body.encode()) + " -> "
+          + (ar.succeeded() ? code + " " + abbreviate(ar.result().bodyAsString()) : ar.cause().toString()));
+      }
+      if (!counted) {
+        return;
+      }
+      Stats s = stats.computeIfAbsent(op, Stats::new);
+      s.micros.recordValue(Math.min(micros, s.micros.getHighestTrackableValue()));
+      s.codes.merge(code, 1L, Long::sum);
+      if (!good) {
+        s.errors++;
+      } else if (code == 204) {
+        s.empty++;
+      } else {
+        s.ok++;
+      }
+    });
+  }
+
+  private void sample(String line) {
+    synchronized (errorSamples) {
+      if (errorSamples.size() < 20) {
+        errorSamples.add(line);
+      }
+    }
+  }
+
+  Future<Void> sleep(long ms) {
+    Promise<Void> p = Promise.promise();
+    vertx.setTimer(Math.max(1, ms), id -> p.complete());
+    return p.future();
+  }
+
+  /** Runs the groups: warm-up, then the measured window with a progress line every {@code progressSeconds}. */
+  Result run(String scenario, List<Group> groups, double warmupSeconds, double seconds, double progressSeconds)
+    throws InterruptedException {
+    stats.clear();
+    synchronized (errorSamples) {
+      errorSamples.clear();
+    }
+    int clients = groups.stream().mapToInt(Group::clients).sum();
+    CountDownLatch stopped = new CountDownLatch(clients);
+    running = true;
+    measuring = false;
+    vertx.runOnContext(v -> {
+      for (Group g : groups) {
+        for (int i = 0; i < g.clients(); i++) {
+          loop(g, i, stopped);
+        }
+      }
+    });
+    Thread.sleep((long) (warmupSeconds * 1000));
+    CountDownLatch reset = new CountDownLatch(1);
+    vertx.runOnContext(v -> {
+      stats.clear();
+      measuring = true;
+      reset.countDown();
+    });
+    reset.await();
+    long start = System.nanoTime();
+    long end = start + (long) (seconds * 1e9);
+    long lastOps = 0;
+    long lastAt = start;
+    while (true) {
+      long now = System.nanoTime();
+      if (now >= end) {
+        break;
+      }
+      Thread.sleep(Math.min((long) (progressSeconds * 1000), (end - now) / 1_000_000 + 1));
+      now = System.nanoTime();
+      long ops = totalOps();
+      double rate = (ops - lastOps) / ((now - lastAt) / 1e9);
+      System.out.printf("  [%s] %5.1fs  ops=%d  rate=%.0f/s  errors=%d%n", scenario, (now - start) / 1e9, ops, rate,
+        totalErrors());
+      lastOps = ops;
+      lastAt = now;
+    }
+    measuring = false;
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    running = false;
+    if (!stopped.await(60, TimeUnit.SECONDS)) {
+      System.out.println("  [" + scenario + "] WARNING: clients still busy 60 s after the end");
+    }
+    Map<String, Stats> copy = new LinkedHashMap<>(stats);
+    List<String> samples;
+    synchronized (errorSamples) {
+      samples = new ArrayList<>(errorSamples);
+    }
+    return new Result(scenario, elapsed, copy, samples);
+  }
+
+  private long totalOps() {
+    CountDownLatch l = new CountDownLatch(1);
+    long[] n = new long[1];
+    vertx.runOnContext(v -> {
+      n[0] = stats.values().stream().mapToLong(Stats::total).sum();
+      l.countDown();
+    });
+    try {
+      l.await(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return n[0];
+  }
+
+  private long totalErrors() {
+    CountDownLatch l = new CountDownLatch(1);
+    long[] n = new long[1];
+    vertx.runOnContext(v -> {
+      n[0] = stats.values().stream().mapToLong(s -> s.errors).sum();
+      l.countDown();
+    });
+    try {
+      l.await(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return n[0];
+  }
+
+  private void loop(Group g, int index, CountDownLatch stopped) {
+    if (!running) {
+      stopped.countDown();
+      return;
+    }
+    Future<?> f;
+    try {
+      f = g.iteration().apply(index);
+    } catch (RuntimeException e) {
+      f = Future.failedFuture(e);
+    }
+    f.onComplete(ar -> {
+      if (ar.failed()) {
+        sample(g.name() + ": " + ar.cause());
+        // a transport failure: do not spin
+        vertx.setTimer(20, id -> loop(g, index, stopped));
+      } else {
+        loop(g, index, stopped);
+      }
+    });
+  }
+
+  static double round(double v) {
+    return Math.round(v * 100.0) / 100.0;
+  }
+
+  private static String abbreviate(String s) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() > 300 ? s.substring(0, 300) + "..." : s;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    vertx.close().await();
+  }
+}

@@ -1,0 +1,190 @@
+package io.inboxallocation.bench;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * /proc readings: the service's memory (VmRSS, VmHWM) and, per scenario, where the CPU went: the service JVM, the
+ * PostgreSQL backends of the bench database, pgbench, this harness, and the rest of the machine (other work running
+ * at the same time shows up there).
+ */
+final class Proc {
+
+  private static final double TICKS = 100.0; // USER_HZ on Linux
+
+  private Proc() {
+  }
+
+  /** kB value of a /proc/pid/status field, or -1. */
+  static long statusKb(long pid, String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith(field + ":")) {
+          return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** utime + stime in ticks, or -1. */
+  static long cpuTicks(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  static String cmdline(Path procDir) {
+    try {
+      return new String(Files.readAllBytes(procDir.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** [busy, total] jiffies of the whole machine. */
+  static long[] machine() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < f.length && i <= 8; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+      return new long[] {total - idle, total};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 1};
+    }
+  }
+
+  /** Samples every 250 ms: peak RSS of the service, and CPU ticks per category since {@link #window()} started. */
+  static final class Sampler implements AutoCloseable {
+    private final long servicePid;
+    private final String database;
+    private final Thread thread;
+    private volatile boolean stop;
+    volatile long peakRssKb;
+    volatile long hwmKb;
+    volatile long windowPeakRssKb;
+    // per category: pid -> [baseline, last]
+    private final Map<String, Map<Long, long[]>> cpu = new HashMap<>();
+    private long[] machineStart;
+    private long windowStartNs;
+
+    Sampler(long servicePid, String database) {
+      this.servicePid = servicePid;
+      this.database = database;
+      thread = new Thread(this::loop, "proc-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void loop() {
+      while (!stop) {
+        long rss = statusKb(servicePid, "VmRSS");
+        long hwm = statusKb(servicePid, "VmHWM");
+        if (rss > 0) {
+          peakRssKb = Math.max(peakRssKb, rss);
+          windowPeakRssKb = Math.max(windowPeakRssKb, rss);
+        }
+        if (hwm > 0) {
+          hwmKb = hwm;
+        }
+        synchronized (this) {
+          if (machineStart != null) {
+            sampleCpu(false);
+          }
+        }
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    private void sampleCpu(boolean baseline) {
+      note("service", servicePid, baseline);
+      note("harness", ProcessHandle.current().pid(), baseline);
+      try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+        for (Path d : dirs) {
+          String cmd = cmdline(d);
+          long pid = Long.parseLong(d.getFileName().toString());
+          if (cmd.startsWith("postgres: ") && cmd.contains(" " + database + " ")) {
+            note("postgres", pid, baseline);
+          } else if (cmd.contains("pgbench") && cmd.contains(database)) {
+            note("pgbench", pid, baseline);
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        // best effort
+      }
+    }
+
+    private void note(String category, long pid, boolean baseline) {
+      long t = cpuTicks(pid);
+      if (t < 0) {
+        return;
+      }
+      Map<Long, long[]> m = cpu.computeIfAbsent(category, k -> new HashMap<>());
+      long[] v = m.get(pid);
+      if (v == null) {
+        m.put(pid, new long[] {baseline ? t : 0, t});
+      } else {
+        v[1] = Math.max(v[1], t);
+      }
+    }
+
+    /** Starts a CPU window. */
+    synchronized void window() {
+      cpu.clear();
+      windowPeakRssKb = 0;
+      machineStart = machine();
+      windowStartNs = System.nanoTime();
+      sampleCpu(true);
+    }
+
+    /** Cores used per category since {@link #window()} (1.0 = one core busy the whole time). */
+    synchronized JsonObject cores() {
+      sampleCpu(false);
+      double seconds = (System.nanoTime() - windowStartNs) / 1e9;
+      JsonObject out = new JsonObject();
+      double ours = 0;
+      for (String category : new String[] {"service", "postgres", "pgbench", "harness"}) {
+        long ticks = 0;
+        for (long[] v : cpu.getOrDefault(category, Map.of()).values()) {
+          ticks += v[1] - v[0];
+        }
+        double c = ticks / TICKS / seconds;
+        ours += c;
+        out.put(category, Load.round(c));
+      }
+      long[] m = machine();
+      double busyFraction = (double) (m[0] - machineStart[0]) / Math.max(1, m[1] - machineStart[1]);
+      double machineCores = busyFraction * Runtime.getRuntime().availableProcessors();
+      out.put("machineBusy", Load.round(machineCores));
+      out.put("other", Load.round(Math.max(0, machineCores - ours)));
+      out.put("serviceRssPeakMb", Load.round(windowPeakRssKb / 1024.0));
+      return out;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop = true;
+      thread.join(2_000);
+    }
+  }
+}
