@@ -34,8 +34,9 @@ WITH candidate AS (
   ORDER BY q.priority_rank DESC, q.last_activity_at, q.id
   LIMIT 1
 ), updated AS (
+  -- The state is checked again on the row being written: never trust the candidate copy alone.
   UPDATE conversation_ref c SET state = 'ALLOCATED', assigned_operator_id = :op, updated_at = now()
-  FROM candidate WHERE c.id = candidate.id
+  FROM candidate WHERE c.id = candidate.id AND c.state = 'QUEUED'
   RETURNING c.*
 ), event AS (
 INSERT INTO domain_event (tenant_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state,
@@ -43,13 +44,12 @@ INSERT INTO domain_event (tenant_id, conversation_id, type, reason, actor_id, ac
 )
 SELECT c.id, c.tenant_id, c.inbox_id, c.external_conversation_id, c.customer_phone_number, c.state,
 c.assigned_operator_id, c.last_message_at, c.message_count, c.priority_rank, c.last_activity_at,
-c.priority_rank + (SELECT t.delay_weight FROM tenant t WHERE t.id = c.tenant_id)
-                  * extract(epoch FROM now())::double precision AS priority_score,
+c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision AS priority_score,
 (SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name, l.id),
                  '[]'::json)
    FROM conversation_label cl JOIN label l ON l.id = cl.label_id
   WHERE cl.conversation_id = c.id) AS labels,
-c.created_at, c.updated_at, c.resolved_at FROM updated c \aset
+c.created_at, c.updated_at, c.resolved_at FROM updated c JOIN tenant t ON t.id = c.tenant_id \aset
 COMMIT;
 -- POST /allocation/resolve {conversationId}
 -- mirrors io.inboxallocation.auth.Authenticator.LOOKUP (once per HTTP request)
@@ -82,11 +82,10 @@ INSERT INTO domain_event (tenant_id, conversation_id, type, reason, actor_id, ac
 )
 SELECT c.id, c.tenant_id, c.inbox_id, c.external_conversation_id, c.customer_phone_number, c.state,
 c.assigned_operator_id, c.last_message_at, c.message_count, c.priority_rank, c.last_activity_at,
-c.priority_rank + (SELECT t.delay_weight FROM tenant t WHERE t.id = c.tenant_id)
-                  * extract(epoch FROM now())::double precision AS priority_score,
+c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision AS priority_score,
 (SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name, l.id),
                  '[]'::json)
    FROM conversation_label cl JOIN label l ON l.id = cl.label_id
   WHERE cl.conversation_id = c.id) AS labels,
-c.created_at, c.updated_at, c.resolved_at FROM updated c;
+c.created_at, c.updated_at, c.resolved_at FROM updated c JOIN tenant t ON t.id = c.tenant_id;
 COMMIT;

@@ -17,77 +17,53 @@ WHERE t.id = :tenant;
 \if :r <= 70
 \set k random(1, :q)
 -- mirrors io.inboxallocation.conversation.IngestCommands.UPDATE
-WITH old AS (
-  SELECT o.id, o.state, o.resolved_at
-  FROM conversation_ref o
-  WHERE o.tenant_id = :tenant AND o.external_conversation_id = :k
-    AND EXISTS (SELECT 1 FROM inbox i WHERE i.tenant_id = :tenant AND i.id = :inbox)
-  FOR UPDATE
-), updated AS (
+WITH updated AS (
   UPDATE conversation_ref c SET
     customer_phone_number = :phone::text,
     last_message_at = greatest(c.last_message_at, :ts::timestamptz),
     message_count = greatest(c.message_count, coalesce(:mc::integer, 0)),
-    state = CASE WHEN old.state = 'RESOLVED' AND :ts > old.resolved_at THEN 'QUEUED' ELSE c.state END,
-    resolved_at = CASE WHEN old.state = 'RESOLVED' AND :ts > old.resolved_at THEN NULL ELSE c.resolved_at END,
     priority_rank = priority_rank(t.message_count_weight, t.delay_weight,
-                                  greatest(c.message_count, coalesce(:mc, 0)),
-                                  coalesce(greatest(c.last_message_at, :ts), c.created_at)),
+                                  greatest(c.message_count, coalesce(:mc::integer, 0)),
+                                  coalesce(greatest(c.last_message_at, :ts::timestamptz), c.created_at)),
     updated_at = now()
-  FROM old, tenant t
-  WHERE c.id = old.id AND t.id = c.tenant_id
-  RETURNING c.*, old.state AS previous_state
-), reopened AS (
-INSERT INTO domain_event (tenant_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state,
-                          operator_id, previous_operator_id, details)  SELECT tenant_id, id, 'REOPENED', 'NEW_MESSAGE', :svc::text, :svcrole::text, 'RESOLVED', 'QUEUED', NULL, NULL, '{}'::jsonb
-  FROM updated WHERE previous_state = 'RESOLVED' AND state = 'QUEUED'
+  FROM tenant t
+  WHERE c.tenant_id = :tenant AND c.external_conversation_id = :k AND t.id = c.tenant_id
+    AND EXISTS (SELECT 1 FROM inbox i WHERE i.tenant_id = :tenant AND i.id = :inbox)
+  RETURNING c.*
 )
 SELECT c.id, c.tenant_id, c.inbox_id, c.external_conversation_id, c.customer_phone_number, c.state,
 c.assigned_operator_id, c.last_message_at, c.message_count, c.priority_rank, c.last_activity_at,
-c.priority_rank + (SELECT t.delay_weight FROM tenant t WHERE t.id = c.tenant_id)
-                  * extract(epoch FROM now())::double precision AS priority_score,
+c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision AS priority_score,
 (SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name, l.id),
                  '[]'::json)
    FROM conversation_label cl JOIN label l ON l.id = cl.label_id
   WHERE cl.conversation_id = c.id) AS labels,
-c.created_at, c.updated_at, c.resolved_at FROM updated c;
+c.created_at, c.updated_at, c.resolved_at, coalesce(c.state = 'RESOLVED' AND :ts::timestamptz > c.resolved_at, false) AS reopen_due FROM updated c JOIN tenant t ON t.id = c.tenant_id;
 \else
 \set k random(10000000000, 99999999999)
 -- mirrors io.inboxallocation.conversation.IngestCommands.UPDATE
-WITH old AS (
-  SELECT o.id, o.state, o.resolved_at
-  FROM conversation_ref o
-  WHERE o.tenant_id = :tenant AND o.external_conversation_id = :k
-    AND EXISTS (SELECT 1 FROM inbox i WHERE i.tenant_id = :tenant AND i.id = :inbox)
-  FOR UPDATE
-), updated AS (
+WITH updated AS (
   UPDATE conversation_ref c SET
     customer_phone_number = :phone::text,
     last_message_at = greatest(c.last_message_at, :ts::timestamptz),
     message_count = greatest(c.message_count, coalesce(:mc::integer, 0)),
-    state = CASE WHEN old.state = 'RESOLVED' AND :ts > old.resolved_at THEN 'QUEUED' ELSE c.state END,
-    resolved_at = CASE WHEN old.state = 'RESOLVED' AND :ts > old.resolved_at THEN NULL ELSE c.resolved_at END,
     priority_rank = priority_rank(t.message_count_weight, t.delay_weight,
-                                  greatest(c.message_count, coalesce(:mc, 0)),
-                                  coalesce(greatest(c.last_message_at, :ts), c.created_at)),
+                                  greatest(c.message_count, coalesce(:mc::integer, 0)),
+                                  coalesce(greatest(c.last_message_at, :ts::timestamptz), c.created_at)),
     updated_at = now()
-  FROM old, tenant t
-  WHERE c.id = old.id AND t.id = c.tenant_id
-  RETURNING c.*, old.state AS previous_state
-), reopened AS (
-INSERT INTO domain_event (tenant_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state,
-                          operator_id, previous_operator_id, details)  SELECT tenant_id, id, 'REOPENED', 'NEW_MESSAGE', :svc::text, :svcrole::text, 'RESOLVED', 'QUEUED', NULL, NULL, '{}'::jsonb
-  FROM updated WHERE previous_state = 'RESOLVED' AND state = 'QUEUED'
+  FROM tenant t
+  WHERE c.tenant_id = :tenant AND c.external_conversation_id = :k AND t.id = c.tenant_id
+    AND EXISTS (SELECT 1 FROM inbox i WHERE i.tenant_id = :tenant AND i.id = :inbox)
+  RETURNING c.*
 )
 SELECT c.id, c.tenant_id, c.inbox_id, c.external_conversation_id, c.customer_phone_number, c.state,
 c.assigned_operator_id, c.last_message_at, c.message_count, c.priority_rank, c.last_activity_at,
-c.priority_rank + (SELECT t.delay_weight FROM tenant t WHERE t.id = c.tenant_id)
-                  * extract(epoch FROM now())::double precision AS priority_score,
+c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision AS priority_score,
 (SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name, l.id),
                  '[]'::json)
    FROM conversation_label cl JOIN label l ON l.id = cl.label_id
   WHERE cl.conversation_id = c.id) AS labels,
-c.created_at, c.updated_at, c.resolved_at FROM updated c;
+c.created_at, c.updated_at, c.resolved_at, coalesce(c.state = 'RESOLVED' AND :ts::timestamptz > c.resolved_at, false) AS reopen_due FROM updated c JOIN tenant t ON t.id = c.tenant_id;
 -- mirrors io.inboxallocation.conversation.IngestCommands.INSERT
 WITH created AS (
   INSERT INTO conversation_ref (id, tenant_id, inbox_id, external_conversation_id, customer_phone_number, state,
@@ -105,11 +81,10 @@ INSERT INTO domain_event (tenant_id, conversation_id, type, reason, actor_id, ac
 )
 SELECT c.id, c.tenant_id, c.inbox_id, c.external_conversation_id, c.customer_phone_number, c.state,
 c.assigned_operator_id, c.last_message_at, c.message_count, c.priority_rank, c.last_activity_at,
-c.priority_rank + (SELECT t.delay_weight FROM tenant t WHERE t.id = c.tenant_id)
-                  * extract(epoch FROM now())::double precision AS priority_score,
+c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision AS priority_score,
 (SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name, l.id),
                  '[]'::json)
    FROM conversation_label cl JOIN label l ON l.id = cl.label_id
   WHERE cl.conversation_id = c.id) AS labels,
-c.created_at, c.updated_at, c.resolved_at FROM created c;
+c.created_at, c.updated_at, c.resolved_at FROM created c JOIN tenant t ON t.id = c.tenant_id;
 \endif

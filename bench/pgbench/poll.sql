@@ -17,10 +17,9 @@ WHERE t.id = :tenant;
 -- mirrors io.inboxallocation.conversation.ConversationQueries.list (state=QUEUED, sort=PRIORITY, limit=50, OPERATOR caller: Conversation.visibleTo("$2"), ConversationMessages.Sort.PRIORITY.orderBy)
 SELECT c.id, c.tenant_id, c.inbox_id, c.external_conversation_id, c.customer_phone_number, c.state,
 c.assigned_operator_id, c.last_message_at, c.message_count, c.priority_rank, c.last_activity_at,
-c.priority_rank + (SELECT t.delay_weight FROM tenant t WHERE t.id = c.tenant_id)
-                  * extract(epoch FROM now())::double precision AS priority_score,
+c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision AS priority_score,
 (SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name, l.id),
                  '[]'::json)
    FROM conversation_label cl JOIN label l ON l.id = cl.label_id
   WHERE cl.conversation_id = c.id) AS labels,
-c.created_at, c.updated_at, c.resolved_at FROM conversation_ref c WHERE c.tenant_id = :tenant AND (:op::uuid IS NULL OR c.assigned_operator_id = :op OR EXISTS (SELECT 1 FROM operator_inbox_subscription s WHERE s.operator_id = :op AND s.inbox_id = c.inbox_id)) AND c.state = 'QUEUED' ORDER BY c.priority_rank DESC, c.last_activity_at ASC, c.id ASC LIMIT 51;
+c.created_at, c.updated_at, c.resolved_at FROM conversation_ref c JOIN tenant t ON t.id = c.tenant_id WHERE c.tenant_id = :tenant AND (:op::uuid IS NULL OR c.assigned_operator_id = :op OR c.inbox_id IN (SELECT s.inbox_id FROM operator_inbox_subscription s WHERE s.operator_id = :op)) AND c.state = 'QUEUED' ORDER BY c.priority_rank DESC, c.last_activity_at ASC, c.id ASC LIMIT 51;

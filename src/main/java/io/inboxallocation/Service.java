@@ -28,10 +28,15 @@ import io.inboxallocation.tenant.TenantCommands;
 import io.inboxallocation.tenant.TenantQueries;
 import io.inboxallocation.tenant.TenantRoutes;
 import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.sqlclient.Pool;
+import io.vertx.ext.auth.jwt.JWTAuth;
 
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.util.List;
 
 /**
@@ -41,43 +46,56 @@ import java.util.List;
  */
 public final class Service {
 
-  private final HttpVerticle http;
+  private final int port;
 
-  private Service(HttpVerticle http) {
-    this.http = http;
+  private Service(int port) {
+    this.port = port;
   }
 
   public int port() {
-    return http.actualPort();
+    return port;
   }
 
   public static Future<Service> start(Vertx vertx, AppConfig config) {
     Bus.registerCodec(vertx);
-    Pool pool = Database.pool(vertx, config);
-    List<Capability> capabilities = Capability.all(pool, config);
-    HttpVerticle http = new HttpVerticle(config, pool, Tokens.auth(vertx, config.jwtSecret()),
-      capabilities.stream().map(Capability::routes).toList());
+    Database.Clients db = Database.clients(vertx, config);
+    List<Capability> capabilities = Capability.all(db, config);
+    JWTAuth jwt = Tokens.auth(vertx, config.jwtSecret());
+    List<Routes> routes = capabilities.stream().map(Capability::routes).toList();
     List<Future<String>> deployments = capabilities.stream()
       .flatMap(capability -> capability.verticles().stream())
       .map(vertx::deployVerticle)
       .toList();
+    // One HTTP verticle per core: request parsing, validation and JSON writing are the service's own CPU work.
+    // Instances share one listening port; Vert.x shares it only between servers asking for the same port, so a
+    // random port (0) is chosen here, once.
+    AppConfig bound = config.httpPort() == 0 ? config.withHttpPort(freePort()) : config;
     return Future.all(deployments)
-      .compose(deployed -> vertx.deployVerticle(http))
-      .map(id -> new Service(http));
+      .compose(deployed -> vertx.deployVerticle(() -> new HttpVerticle(bound, db, jwt, routes),
+        new DeploymentOptions().setInstances(config.httpInstances())))
+      .map(id -> new Service(bound.httpPort()));
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port for HTTP", e);
+    }
   }
 
   /** A slice of the service: its HTTP routes and the verticles that serve them. */
   record Capability(Routes routes, List<Deployable> verticles) {
 
-    static List<Capability> all(Pool pool, AppConfig config) {
+    static List<Capability> all(Database.Clients db, AppConfig config) {
       return List.of(
-        new Capability(new TenantRoutes(), List.of(new TenantCommands(pool), new TenantQueries(pool))),
-        new Capability(new OperatorRoutes(), List.of(new OperatorCommands(pool), new OperatorQueries(pool))),
-        new Capability(new InboxRoutes(), List.of(new InboxCommands(pool), new InboxQueries(pool))),
-        new Capability(new ConversationRoutes(), List.of(new IngestCommands(pool), new ConversationQueries(pool))),
-        new Capability(new AllocationRoutes(), List.of(new AllocationCommands(pool))),
-        new Capability(new LabelRoutes(), List.of(new LabelCommands(pool), new LabelQueries(pool))),
-        new Capability(new StatusRoutes(), List.of(new StatusCommands(pool), new StatusQueries(pool),
+        new Capability(new TenantRoutes(), List.of(new TenantCommands(db), new TenantQueries(db))),
+        new Capability(new OperatorRoutes(), List.of(new OperatorCommands(db), new OperatorQueries(db))),
+        new Capability(new InboxRoutes(), List.of(new InboxCommands(db), new InboxQueries(db))),
+        new Capability(new ConversationRoutes(), List.of(new IngestCommands(db), new ConversationQueries(db))),
+        new Capability(new AllocationRoutes(), List.of(new AllocationCommands(db))),
+        new Capability(new LabelRoutes(), List.of(new LabelCommands(db), new LabelQueries(db))),
+        new Capability(new StatusRoutes(), List.of(new StatusCommands(db), new StatusQueries(db),
           new GraceSweeper(config.graceSweepInterval()))));
     }
   }

@@ -10,10 +10,10 @@ import io.inboxallocation.auth.Actor;
 import io.inboxallocation.auth.Role;
 import io.inboxallocation.bus.ApiError;
 import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.db.Database;
 import io.inboxallocation.conversation.Conversation;
 import io.inboxallocation.db.Rows;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -42,8 +42,8 @@ public final class AllocationCommands extends BusVerticle {
   private static final String ALLOCATED = "ALLOCATED";
   private static final String RESOLVED = "RESOLVED";
 
-  public AllocationCommands(Pool pool) {
-    super(pool);
+  public AllocationCommands(Database.Clients db) {
+    super(db);
   }
 
   @Override

@@ -33,14 +33,15 @@ final class AllocationSql {
       ORDER BY q.priority_rank DESC, q.last_activity_at, q.id
       LIMIT 1
     ), updated AS (
+      -- The state is checked again on the row being written: never trust the candidate copy alone.
       UPDATE conversation_ref c SET state = 'ALLOCATED', assigned_operator_id = $2, updated_at = now()
-      FROM candidate WHERE c.id = candidate.id
+      FROM candidate WHERE c.id = candidate.id AND c.state = 'QUEUED'
       RETURNING c.*
     ), event AS (
     """ + EventLog.INSERT_INTO + """
       SELECT tenant_id, id, 'ALLOCATED', 'AUTO', $3::text, $4::text, 'QUEUED', 'ALLOCATED', $2, NULL, '{}'::jsonb FROM updated
     )
-    SELECT""" + " " + Conversation.COLUMNS + " FROM updated c";
+    """ + Conversation.selectFrom("updated");
 
   /** The conversation, locked for the rest of the transaction, and whether the caller ($3) is subscribed to its inbox. */
   static final String LOCK_CONVERSATION = """
@@ -60,7 +61,7 @@ final class AllocationSql {
     WHERE s.tenant_id = $1 AND s.operator_id = $2
     FOR SHARE OF s""";
 
-  static final String CURRENT = "SELECT " + Conversation.COLUMNS + " FROM conversation_ref c WHERE c.id = $1";
+  static final String CURRENT = Conversation.selectFrom("conversation_ref") + " WHERE c.id = $1";
 
   /**
    * Any owner change: new state and owner, the grace assignment (if any) dropped, the event appended.
@@ -82,7 +83,7 @@ final class AllocationSql {
              '{}'::jsonb
       FROM updated
     )
-    SELECT""" + " " + Conversation.COLUMNS + " FROM updated c";
+    """ + Conversation.selectFrom("updated");
 
   static final String TARGET_INBOX = """
     SELECT EXISTS (SELECT 1 FROM inbox WHERE tenant_id = $1 AND id = $2) AS inbox_exists,
@@ -116,5 +117,5 @@ final class AllocationSql {
       WHERE e.ord = 1 OR u.state <> $8::text
       ORDER BY e.ord
     )
-    SELECT""" + " " + Conversation.COLUMNS + " FROM updated c";
+    """ + Conversation.selectFrom("updated");
 }

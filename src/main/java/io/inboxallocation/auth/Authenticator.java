@@ -4,7 +4,7 @@ import io.inboxallocation.bus.ApiError;
 import io.vertx.core.Future;
 import io.vertx.ext.auth.User;
 import io.vertx.ext.web.handler.HttpException;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
@@ -23,10 +23,10 @@ public final class Authenticator {
     LEFT JOIN operator o ON o.tenant_id = t.id AND o.id = $2
     WHERE t.id = $1""";
 
-  private final Pool pool;
+  private final SqlClient db;
 
-  public Authenticator(Pool pool) {
-    this.pool = pool;
+  public Authenticator(SqlClient db) {
+    this.db = db;
   }
 
   public Future<Actor> actor(User user) {
@@ -46,7 +46,7 @@ public final class Authenticator {
     if (tenantId == null || (role.isStaff() && operatorId == null)) {
       return unauthorized("tenant_id (and, for operators, sub) must be UUIDs");
     }
-    return pool.preparedQuery(LOOKUP).execute(Tuple.of(tenantId, operatorId)).compose(rows -> {
+    return db.preparedQuery(LOOKUP).execute(Tuple.of(tenantId, operatorId)).compose(rows -> {
       Row row = rows.iterator().hasNext() ? rows.iterator().next() : null;
       if (row == null) {
         return unauthorized("unknown tenant");

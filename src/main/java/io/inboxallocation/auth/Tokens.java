@@ -22,7 +22,8 @@ public final class Tokens {
   public static JWTAuth auth(Vertx vertx, String secret) {
     return new Strict(JWTAuth.create(vertx, new JWTAuthOptions()
       .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(secret))
-      .setJWTOptions(new JWTOptions().setLeeway(5))));
+      // No leeway: a token is expired the second its exp passes, as the contract says.
+      .setJWTOptions(new JWTOptions().setLeeway(0))));
   }
 
   /**

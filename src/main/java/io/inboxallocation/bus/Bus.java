@@ -25,7 +25,9 @@ public final class Bus {
   private Bus() {
   }
 
+  /** Idempotent: several nodes may share one Vertx (tests do). */
   public static void registerCodec(Vertx vertx) {
+    vertx.eventBus().unregisterCodec(LocalCodec.NAME);
     vertx.eventBus().registerCodec(new LocalCodec());
   }
 

@@ -10,7 +10,7 @@ import java.util.Map;
  * Database settings use libpq's names (PGHOST, PGPORT, ...) so `psql` and the service agree; DATABASE_URL wins when set.
  */
 public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecret, boolean jwtSecretIsDefault,
-                        int poolSize, Duration graceSweepInterval, Duration requestTimeout) {
+                        int poolSize, Duration graceSweepInterval, Duration requestTimeout, int httpInstances) {
 
   /** Only for local runs; the log warns while it is in use. */
   public static final String DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef";
@@ -29,16 +29,17 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
       defaultSecret,
       intSetting(env, "DB_POOL_SIZE", 16),
       Duration.ofMillis(intSetting(env, "GRACE_SWEEP_INTERVAL_MS", 500)),
-      Duration.ofMillis(intSetting(env, "REQUEST_TIMEOUT_MS", 10_000)));
+      Duration.ofMillis(intSetting(env, "REQUEST_TIMEOUT_MS", 10_000)),
+      intSetting(env, "HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()));
   }
 
   public AppConfig withDatabase(String name) {
     return new AppConfig(new PgConnectOptions(database).setDatabase(name), httpPort, jwtSecret, jwtSecretIsDefault,
-      poolSize, graceSweepInterval, requestTimeout);
+      poolSize, graceSweepInterval, requestTimeout, httpInstances);
   }
 
   public AppConfig withHttpPort(int port) {
-    return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval, requestTimeout);
+    return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval, requestTimeout, httpInstances);
   }
 
   private static PgConnectOptions database(Map<String, String> env) {

@@ -17,25 +17,40 @@ public record Conversation(UUID id, UUID tenantId, UUID inboxId, String external
                            Instant updatedAt, Instant resolvedAt) {
 
   /**
-   * The select list for a conversation aliased {@code c}, usable in SELECT and in RETURNING alike.
+   * The select list for a conversation {@code c} of tenant {@code t}: use {@link #selectFrom}.
    * priorityScore = stored rank + delayWeight * now (ARCHITECTURE.md section 4).
    */
-  public static final String COLUMNS = """
+  private static final String COLUMNS = """
     c.id, c.tenant_id, c.inbox_id, c.external_conversation_id, c.customer_phone_number, c.state,
     c.assigned_operator_id, c.last_message_at, c.message_count, c.priority_rank, c.last_activity_at,
-    c.priority_rank + (SELECT t.delay_weight FROM tenant t WHERE t.id = c.tenant_id)
-                      * extract(epoch FROM now())::double precision AS priority_score,
+    c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision AS priority_score,
     (SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name, l.id),
                      '[]'::json)
        FROM conversation_label cl JOIN label l ON l.id = cl.label_id
       WHERE cl.conversation_id = c.id) AS labels,
     c.created_at, c.updated_at, c.resolved_at""";
 
-  /** Who may see a conversation: everybody in the tenant but operators, who see their subscribed inboxes and their own. */
+  /**
+   * {@code SELECT <conversation columns> FROM source c JOIN tenant t}: the tenant is joined once (its weight gives the
+   * score), and {@code source} may be a table or a CTE of updated rows. Append WHERE / ORDER BY as needed.
+   */
+  public static String selectFrom(String source) {
+    return "SELECT " + COLUMNS + " FROM " + source + " c JOIN tenant t ON t.id = c.tenant_id";
+  }
+
+  /** {@link #selectFrom(String)} with more columns after the conversation's. */
+  public static String selectFrom(String source, String moreColumns) {
+    return "SELECT " + COLUMNS + ", " + moreColumns + " FROM " + source + " c JOIN tenant t ON t.id = c.tenant_id";
+  }
+
+  /**
+   * Who may see a conversation: everybody in the tenant but operators, who see their subscribed inboxes and their own.
+   * The subscription list is a hashed subplan, read once per query, not probed per row.
+   */
   public static String visibleTo(String operatorParameter) {
     return "(" + operatorParameter + "::uuid IS NULL OR c.assigned_operator_id = " + operatorParameter
-      + " OR EXISTS (SELECT 1 FROM operator_inbox_subscription s WHERE s.operator_id = " + operatorParameter
-      + " AND s.inbox_id = c.inbox_id))";
+      + " OR c.inbox_id IN (SELECT s.inbox_id FROM operator_inbox_subscription s WHERE s.operator_id = "
+      + operatorParameter + "))";
   }
 
   public static Conversation from(Row row) {

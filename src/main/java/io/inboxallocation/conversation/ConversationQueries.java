@@ -1,6 +1,7 @@
 package io.inboxallocation.conversation;
 
 import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.db.Database;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.conversation.Conversation.SortKey;
 import io.inboxallocation.conversation.ConversationMessages.GetConversation;
@@ -12,7 +13,6 @@ import io.inboxallocation.db.Rows;
 import io.inboxallocation.events.ConversationEvent;
 import io.inboxallocation.events.EventLog;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
@@ -22,37 +22,35 @@ import java.util.List;
 /** The read side of conversations: get, filtered listing with keyset cursors, phone search, audit trail. */
 public final class ConversationQueries extends BusVerticle {
 
-  private static final String GET = "SELECT " + Conversation.COLUMNS
-    + " FROM conversation_ref c WHERE c.tenant_id = $1 AND c.id = $2 AND " + Conversation.visibleTo("$3");
+  private static final String GET = Conversation.selectFrom("conversation_ref")
+    + " WHERE c.tenant_id = $1 AND c.id = $2 AND " + Conversation.visibleTo("$3");
 
-  private static final String BY_PHONE = "SELECT " + Conversation.COLUMNS + """
-     FROM conversation_ref c
-    WHERE c.tenant_id = $1 AND c.customer_phone_number = $2 AND""" + " " + Conversation.visibleTo("$3") + """
-     ORDER BY c.last_activity_at DESC, c.id DESC
-    LIMIT 100""";
+  private static final String BY_PHONE = Conversation.selectFrom("conversation_ref")
+    + " WHERE c.tenant_id = $1 AND c.customer_phone_number = $2 AND " + Conversation.visibleTo("$3")
+    + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 100";
 
   private static final String EVENTS = EventLog.READ + " WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY id";
 
-  public ConversationQueries(Pool pool) {
-    super(pool);
+  public ConversationQueries(Database.Clients db) {
+    super(db);
   }
 
   @Override
   protected void serve() {
     on(GetConversation.ADDRESS, (GetConversation query) -> get(query.actor().tenantId(),
       query.conversationId(), query.actor().inboxScope()));
-    on(SearchByPhone.ADDRESS, (SearchByPhone query) -> pool.preparedQuery(BY_PHONE)
+    on(SearchByPhone.ADDRESS, (SearchByPhone query) -> client.preparedQuery(BY_PHONE)
       .execute(Tuple.of(query.actor().tenantId(), query.phoneNumber(), query.actor().inboxScope()))
       .map(rows -> new Items<>(Rows.all(rows, Conversation::from))));
     on(ListEvents.ADDRESS, (ListEvents query) -> get(query.actor().tenantId(), query.conversationId(),
       query.actor().inboxScope())
-      .compose(visible -> pool.preparedQuery(EVENTS).execute(Tuple.of(query.actor().tenantId(), query.conversationId())))
+      .compose(visible -> client.preparedQuery(EVENTS).execute(Tuple.of(query.actor().tenantId(), query.conversationId())))
       .map(rows -> new Items<>(Rows.all(rows, ConversationEvent::from))));
     on(ListConversations.ADDRESS, this::list);
   }
 
   private Future<Conversation> get(java.util.UUID tenantId, java.util.UUID conversationId, java.util.UUID scope) {
-    return pool.preparedQuery(GET).execute(Tuple.of(tenantId, conversationId, scope))
+    return client.preparedQuery(GET).execute(Tuple.of(tenantId, conversationId, scope))
       .compose(rows -> Rows.one(rows, Conversation::from, "conversation"));
   }
 
@@ -63,8 +61,8 @@ public final class ConversationQueries extends BusVerticle {
   private Future<Page> list(ListConversations query) {
     SortKey after = query.after();
     List<Object> params = new ArrayList<>(List.of(query.actor().tenantId()));
-    StringBuilder sql = new StringBuilder("SELECT ").append(Conversation.COLUMNS)
-      .append(" FROM conversation_ref c WHERE c.tenant_id = $1");
+    StringBuilder sql = new StringBuilder(Conversation.selectFrom("conversation_ref"))
+      .append(" WHERE c.tenant_id = $1");
     if (query.actor().inboxScope() != null) {
       params.add(query.actor().inboxScope());
       sql.append(" AND ").append(Conversation.visibleTo("$" + params.size()));
@@ -87,7 +85,7 @@ public final class ConversationQueries extends BusVerticle {
       sql.append(" AND ").append(String.format(query.sort().after, first, first + 1, first + 2));
     }
     sql.append(" ORDER BY ").append(query.sort().orderBy).append(" LIMIT ").append(query.limit() + 1);
-    return pool.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> page(rows, query));
+    return client.preparedQuery(sql.toString()).execute(Tuple.from(params)).map(rows -> page(rows, query));
   }
 
   private static Page page(io.vertx.sqlclient.RowSet<Row> rows, ListConversations query) {

@@ -6,6 +6,7 @@ import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.SqlClient;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
@@ -25,19 +26,33 @@ public final class Database {
   private Database() {
   }
 
-  public static Pool pool(Vertx vertx, AppConfig config) {
+  /**
+   * The two ways to reach PostgreSQL: a pool for writes, and a pipelined client for reads (queries, the authentication
+   * lookup), which keeps several statements in flight per connection and so needs far fewer connections, hence fewer
+   * PostgreSQL backends competing for the same cores. Writes stay off the pipeline: statements on one connection run
+   * one after the other, so each commit would wait for the previous one's WAL flush (no group commit).
+   */
+  public record Clients(Pool pool, SqlClient pipelined) {
+  }
+
+  public static Clients clients(Vertx vertx, AppConfig config) {
     // No statement outlives the request that asked for it (a lock wait behind a stuck transaction included).
     PgConnectOptions connect = new PgConnectOptions(config.database())
       .setCachePreparedStatements(true)
       .setPreparedStatementCacheMaxSize(256)
+      .setPipeliningLimit(64)
       .addProperty("statement_timeout", String.valueOf(config.requestTimeout().toMillis()))
       .addProperty("application_name", "inbox-allocation");
-    PoolOptions pool = new PoolOptions()
+    PoolOptions options = new PoolOptions()
       .setMaxSize(config.poolSize())
       .setMaxWaitQueueSize(2_000)
-      .setConnectionTimeout(5)
+      .setConnectionTimeout((int) config.requestTimeout().toSeconds())
       .setShared(false);
-    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+    Pool pool = PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build();
+    SqlClient pipelined = PgBuilder.client()
+      .with(new PoolOptions(options).setMaxSize(Math.max(2, config.poolSize() / 4)))
+      .connectingTo(connect).using(vertx).build();
+    return new Clients(pool, pipelined);
   }
 
   /** Creates the database when it does not exist yet (a fresh machine), then applies the migrations. */

@@ -4,7 +4,6 @@ import io.inboxallocation.auth.Authenticator;
 import io.inboxallocation.config.AppConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.healthchecks.Status;
@@ -15,7 +14,7 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
-import io.vertx.sqlclient.Pool;
+import io.inboxallocation.db.Database;
 
 import java.util.List;
 
@@ -32,21 +31,20 @@ public final class HttpVerticle extends VerticleBase {
   static final int IDLE_TIMEOUT_SECONDS = 30;
 
   private final AppConfig config;
-  private final Pool pool;
+  private final Database.Clients db;
   private final JWTAuth jwt;
   private final List<Routes> capabilities;
-  private HttpServer server;
 
-  public HttpVerticle(AppConfig config, Pool pool, JWTAuth jwt, List<Routes> capabilities) {
+  public HttpVerticle(AppConfig config, Database.Clients db, JWTAuth jwt, List<Routes> capabilities) {
     this.config = config;
-    this.pool = pool;
+    this.db = db;
     this.jwt = jwt;
     this.capabilities = capabilities;
   }
 
   @Override
   public Future<?> start() {
-    vertx.setPeriodic(60_000, tick -> pool.query(Idempotency.PURGE).execute());
+    vertx.setPeriodic(60_000, tick -> db.pool().query(Idempotency.PURGE).execute());
     return vertx.fileSystem().readFile(CONTRACT).compose(yaml -> OpenAPIContract.from(vertx, CONTRACT)
       .compose(contract -> {
         Router router = router(contract, yaml.toString());
@@ -54,14 +52,11 @@ public final class HttpVerticle extends VerticleBase {
           .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
           .setMaxHeaderSize(16 * 1024)
           .setCompressionSupported(true);
-        return vertx.createHttpServer(options).requestHandler(router).listen(config.httpPort());
-      }))
-      .onSuccess(listening -> server = listening);
-  }
-
-  /** The port actually bound (useful when configured as 0). */
-  public int actualPort() {
-    return server.actualPort();
+        return vertx.createHttpServer(options)
+          .invalidRequestHandler(Problems::invalidRequest)
+          .requestHandler(router)
+          .listen(config.httpPort());
+      }));
   }
 
   private Router router(OpenAPIContract contract, String yaml) {
@@ -71,7 +66,8 @@ public final class HttpVerticle extends VerticleBase {
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwt));
 
-    Api api = new Api(vertx, builder, new Authenticator(pool), new Idempotency(pool, config.requestTimeout()));
+    Api api = new Api(vertx, builder, new Authenticator(db.pipelined()),
+      new Idempotency(db.pool(), config.requestTimeout()));
     api.open("health", health());
     capabilities.forEach(routes -> routes.bind(api));
     List<String> unbound = builder.getRoutes().stream()
@@ -93,7 +89,7 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   private HealthCheckHandler health() {
-    return HealthCheckHandler.create(vertx).register("database", 2_000, promise -> pool.query("SELECT 1").execute()
+    return HealthCheckHandler.create(vertx).register("database", 2_000, promise -> db.pipelined().query("SELECT 1").execute()
       .onComplete(ok -> promise.complete(Status.OK()), failure -> promise.complete(Status.KO())));
   }
 }

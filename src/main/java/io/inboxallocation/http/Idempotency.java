@@ -6,7 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
@@ -44,11 +44,11 @@ final class Idempotency {
   private static final String RELEASE = "DELETE FROM idempotency_key WHERE scope = $1 AND key = $2 AND status IS NULL";
   static final String PURGE = "DELETE FROM idempotency_key WHERE created_at < now() - interval '24 hours'";
 
-  private final Pool pool;
+  private final SqlClient db;
   private final double abandonAfterSeconds;
 
-  Idempotency(Pool pool, Duration requestTimeout) {
-    this.pool = pool;
+  Idempotency(SqlClient db, Duration requestTimeout) {
+    this.db = db;
     this.abandonAfterSeconds = requestTimeout.multipliedBy(2).toMillis() / 1000.0;
   }
 
@@ -63,10 +63,10 @@ final class Idempotency {
     }
     String scope = actor.tenantId() + ":" + actor.subject();
     String hash = requestHash(ctx);
-    return pool.preparedQuery(CLAIM).execute(Tuple.of(scope, key, hash, abandonAfterSeconds))
+    return db.preparedQuery(CLAIM).execute(Tuple.of(scope, key, hash, abandonAfterSeconds))
       .compose(claimed -> claimed.size() > 0
         ? run(scope, key, command)
-        : pool.preparedQuery(STORED).execute(Tuple.of(scope, key))
+        : db.preparedQuery(STORED).execute(Tuple.of(scope, key))
           .compose(rows -> replay(rows.iterator().hasNext() ? rows.iterator().next() : null, hash)));
   }
 
@@ -81,9 +81,9 @@ final class Idempotency {
       if (outcome.succeeded() && outcome.result().status() < 300) {
         Reply reply = outcome.result();
         String body = reply.body() == null ? null : JsonBodies.encode(reply.body()).toString(StandardCharsets.UTF_8);
-        return pool.preparedQuery(COMPLETE).execute(Tuple.of(scope, key, reply.status(), body)).map(stored -> reply);
+        return db.preparedQuery(COMPLETE).execute(Tuple.of(scope, key, reply.status(), body)).map(stored -> reply);
       }
-      return pool.preparedQuery(RELEASE).execute(Tuple.of(scope, key))
+      return db.preparedQuery(RELEASE).execute(Tuple.of(scope, key))
         .transform(released -> outcome.succeeded() ? Future.succeededFuture(outcome.result())
           : Future.failedFuture(outcome.cause()));
     });

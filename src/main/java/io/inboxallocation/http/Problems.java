@@ -2,7 +2,11 @@ package io.inboxallocation.http;
 
 import io.inboxallocation.bus.ApiError;
 import io.inboxallocation.db.PgErrors;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -51,27 +55,37 @@ final class Problems implements Handler<RoutingContext> {
     if (ctx.response().ended()) {
       return;
     }
-    JsonObject body = new JsonObject()
-      .put("type", "urn:inbox-allocation:problem:" + problem.slug())
-      .put("title", problem.title())
-      .put("status", problem.status())
-      .put("detail", problem.detail());
-    if (problem.field() != null) {
-      body.put("field", problem.field());
-    }
     if (problem.status() == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
     }
-    boolean unreadBody = !ctx.request().isEnded();
-    if (unreadBody) {
-      // E.g. a body still trickling in when the request timed out: this connection cannot carry another request.
-      ctx.response().putHeader("Connection", "close");
+    // A body still trickling in when the request timed out: close, or the client holds the connection for as long as
+    // it likes. (Not for a body that was merely too large: closing while it still uploads resets the connection
+    // before the client can read the answer.)
+    write(ctx.request(), problem.toJson(), problem.status() == 503 && !ctx.request().isEnded());
+  }
+
+  /**
+   * Requests the HTTP codec could not even parse (a request line over 4 KiB, headers over 16 KiB, garbage) never reach
+   * the router; they get a problem too, and the connection is closed since its framing cannot be trusted.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status = cause instanceof TooLongHttpLineException ? 414
+      : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+    write(request, Problem.of(status, cause == null ? "malformed HTTP request" : "malformed HTTP request: "
+      + cause.getMessage(), null).toJson(), true);
+  }
+
+  private static void write(HttpServerRequest request, JsonObject body, boolean close) {
+    HttpServerResponse response = request.response();
+    if (close) {
+      response.putHeader("Connection", "close");
     }
-    ctx.response().setStatusCode(problem.status()).putHeader("content-type", "application/problem+json")
+    response.setStatusCode(body.getInteger("status")).putHeader("content-type", "application/problem+json")
       .end(body.encode())
       .onComplete(sent -> {
-        if (unreadBody) {
-          ctx.request().connection().close();
+        if (close) {
+          request.connection().close();
         }
       });
   }
@@ -190,13 +204,21 @@ final class Problems implements Handler<RoutingContext> {
         case 404 -> new String[] {"Not found", "not-found"};
         case 405 -> new String[] {"Method not allowed", "method-not-allowed"};
         case 409 -> new String[] {"Conflict", "conflict"};
+        case 414 -> new String[] {"URI too long", "uri-too-long"};
         case 415 -> new String[] {"Unsupported media type", "unsupported-media-type"};
         case 422 -> new String[] {"Unprocessable request", "unprocessable"};
+        case 431 -> new String[] {"Request headers too large", "headers-too-large"};
         case 503 -> new String[] {"Service unavailable", "unavailable"};
         default -> code < 500 ? new String[] {"Request failed", "client-error"}
           : new String[] {"Internal error", "internal"};
       };
       return new Problem(code, kind[0], kind[1], detail, field);
+    }
+
+    JsonObject toJson() {
+      JsonObject json = new JsonObject().put("type", "urn:inbox-allocation:problem:" + slug).put("title", title)
+        .put("status", status).put("detail", detail);
+      return field == null ? json : json.put("field", field);
     }
   }
 }

@@ -2,6 +2,7 @@ package io.inboxallocation.inbox;
 
 import io.inboxallocation.bus.ApiError;
 import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.db.Database;
 import io.inboxallocation.db.PgErrors;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.inbox.InboxMessages.CreateInbox;
@@ -10,7 +11,6 @@ import io.inboxallocation.inbox.InboxMessages.Subscribe;
 import io.inboxallocation.inbox.InboxMessages.Unsubscribe;
 import io.inboxallocation.inbox.InboxMessages.UpdateInbox;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
@@ -52,8 +52,8 @@ public final class InboxCommands extends BusVerticle {
 
   private static final String DUPLICATE = "another inbox of this tenant already has this phone number";
 
-  public InboxCommands(Pool pool) {
-    super(pool);
+  public InboxCommands(Database.Clients db) {
+    super(db);
   }
 
   @Override

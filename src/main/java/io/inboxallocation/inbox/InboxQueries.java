@@ -1,13 +1,13 @@
 package io.inboxallocation.inbox;
 
 import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.db.Database;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.inbox.InboxMessages.GetInbox;
 import io.inboxallocation.inbox.InboxMessages.ListInboxes;
 import io.inboxallocation.inbox.InboxMessages.ListSubscriptions;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 /** Reads of inboxes and subscriptions. Operators ($3 set) only see the inboxes they are subscribed to. */
@@ -28,19 +28,19 @@ public final class InboxQueries extends BusVerticle {
     WHERE tenant_id = $1 AND ($2::uuid IS NULL OR operator_id = $2) AND ($3::uuid IS NULL OR inbox_id = $3)
     ORDER BY created_at, id""";
 
-  public InboxQueries(Pool pool) {
-    super(pool);
+  public InboxQueries(Database.Clients db) {
+    super(db);
   }
 
   @Override
   protected void serve() {
-    on(ListInboxes.ADDRESS, (ListInboxes query) -> pool.preparedQuery(LIST)
+    on(ListInboxes.ADDRESS, (ListInboxes query) -> client.preparedQuery(LIST)
       .execute(Tuple.of(query.actor().tenantId(), null, query.actor().inboxScope()))
       .map(rows -> new Items<>(Rows.all(rows, Inbox::from))));
-    on(GetInbox.ADDRESS, (GetInbox query) -> pool.preparedQuery(LIST)
+    on(GetInbox.ADDRESS, (GetInbox query) -> client.preparedQuery(LIST)
       .execute(Tuple.of(query.actor().tenantId(), query.inboxId(), query.actor().inboxScope()))
       .compose(rows -> Rows.one(rows, Inbox::from, "inbox")));
-    on(ListSubscriptions.ADDRESS, (ListSubscriptions query) -> pool.preparedQuery(SUBSCRIPTIONS)
+    on(ListSubscriptions.ADDRESS, (ListSubscriptions query) -> client.preparedQuery(SUBSCRIPTIONS)
       .execute(Tuple.of(query.tenantId(), query.operatorId(), query.inboxId()))
       .map(rows -> new Items<>(Rows.all(rows, Subscription::from))));
   }

@@ -3,6 +3,7 @@ package io.inboxallocation.label;
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.bus.ApiError;
 import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.db.Database;
 import io.inboxallocation.conversation.Conversation;
 import io.inboxallocation.db.PgErrors;
 import io.inboxallocation.db.Rows;
@@ -12,7 +13,6 @@ import io.inboxallocation.label.LabelMessages.DeleteLabel;
 import io.inboxallocation.label.LabelMessages.DetachLabel;
 import io.inboxallocation.label.LabelMessages.UpdateLabel;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -23,8 +23,8 @@ public final class LabelCommands extends BusVerticle {
 
   private static final String DUPLICATE = "this inbox already has a label with that name";
 
-  public LabelCommands(Pool pool) {
-    super(pool);
+  public LabelCommands(Database.Clients db) {
+    super(db);
   }
 
   @Override

@@ -75,5 +75,5 @@ final class LabelSql {
            jsonb_build_object('labelId', $3::uuid, 'labelName', $6::text)
     FROM detached""";
 
-  static final String CONVERSATION = "SELECT " + Conversation.COLUMNS + " FROM conversation_ref c WHERE c.id = $1";
+  static final String CONVERSATION = Conversation.selectFrom("conversation_ref") + " WHERE c.id = $1";
 }

@@ -1,12 +1,12 @@
 package io.inboxallocation.operator;
 
 import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.db.Database;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.operator.OperatorMessages.CreateOperator;
 import io.inboxallocation.operator.OperatorMessages.DeleteOperator;
 import io.inboxallocation.operator.OperatorMessages.UpdateOperator;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
@@ -45,8 +45,8 @@ public final class OperatorCommands extends BusVerticle {
     DELETE FROM operator WHERE tenant_id = $1 AND id = $2
     RETURNING id""";
 
-  public OperatorCommands(Pool pool) {
-    super(pool);
+  public OperatorCommands(Database.Clients db) {
+    super(db);
   }
 
   @Override

@@ -1,12 +1,12 @@
 package io.inboxallocation.operator;
 
 import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.db.Database;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.operator.OperatorMessages.GetOperator;
 import io.inboxallocation.operator.OperatorMessages.ListOperators;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 public final class OperatorQueries extends BusVerticle {
@@ -14,16 +14,16 @@ public final class OperatorQueries extends BusVerticle {
   private static final String LIST = "SELECT " + Operator.COLUMNS + " FROM operator WHERE tenant_id = $1 ORDER BY name, id";
   private static final String GET = "SELECT " + Operator.COLUMNS + " FROM operator WHERE tenant_id = $1 AND id = $2";
 
-  public OperatorQueries(Pool pool) {
-    super(pool);
+  public OperatorQueries(Database.Clients db) {
+    super(db);
   }
 
   @Override
   protected void serve() {
-    on(ListOperators.ADDRESS, (ListOperators query) -> pool.preparedQuery(LIST)
+    on(ListOperators.ADDRESS, (ListOperators query) -> client.preparedQuery(LIST)
       .execute(Tuple.of(query.tenantId()))
       .map(rows -> new Items<>(Rows.all(rows, Operator::from))));
-    on(GetOperator.ADDRESS, (GetOperator query) -> pool.preparedQuery(GET)
+    on(GetOperator.ADDRESS, (GetOperator query) -> client.preparedQuery(GET)
       .execute(Tuple.of(query.tenantId(), query.operatorId()))
       .compose(rows -> Rows.one(rows, Operator::from, "operator")));
   }

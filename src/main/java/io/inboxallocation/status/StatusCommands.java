@@ -1,12 +1,12 @@
 package io.inboxallocation.status;
 
 import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.db.Database;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.events.EventLog;
 import io.inboxallocation.status.StatusMessages.ProcessGrace;
 import io.inboxallocation.status.StatusMessages.SetStatus;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -67,8 +67,8 @@ public final class StatusCommands extends BusVerticle {
     )
     SELECT (SELECT count(*) FROM removed) AS processed, (SELECT count(*) FROM released) AS requeued""";
 
-  public StatusCommands(Pool pool) {
-    super(pool);
+  public StatusCommands(Database.Clients db) {
+    super(db);
   }
 
   @Override

@@ -1,12 +1,12 @@
 package io.inboxallocation.status;
 
 import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.db.Database;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.status.StatusMessages.GetStatus;
 import io.inboxallocation.status.StatusMessages.ListGrace;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 public final class StatusQueries extends BusVerticle {
@@ -17,16 +17,16 @@ public final class StatusQueries extends BusVerticle {
   private static final String GRACE = "SELECT " + GraceAssignment.COLUMNS
     + " FROM grace_period_assignment WHERE tenant_id = $1 ORDER BY expires_at, id";
 
-  public StatusQueries(Pool pool) {
-    super(pool);
+  public StatusQueries(Database.Clients db) {
+    super(db);
   }
 
   @Override
   protected void serve() {
-    on(GetStatus.ADDRESS, (GetStatus query) -> pool.preparedQuery(STATUS)
+    on(GetStatus.ADDRESS, (GetStatus query) -> client.preparedQuery(STATUS)
       .execute(Tuple.of(query.tenantId(), query.operatorId()))
       .compose(rows -> Rows.one(rows, OperatorStatus::from, "operator")));
-    on(ListGrace.ADDRESS, (ListGrace query) -> pool.preparedQuery(GRACE)
+    on(ListGrace.ADDRESS, (ListGrace query) -> client.preparedQuery(GRACE)
       .execute(Tuple.of(query.tenantId()))
       .map(rows -> new Items<>(Rows.all(rows, GraceAssignment::from))));
   }

@@ -1,11 +1,11 @@
 package io.inboxallocation.tenant;
 
 import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.db.Database;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.tenant.TenantMessages.CreateTenant;
 import io.inboxallocation.tenant.TenantMessages.UpdateTenant;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
@@ -30,8 +30,8 @@ public final class TenantCommands extends BusVerticle {
     SET priority_rank = priority_rank($2, $3, c.message_count, c.last_activity_at)
     WHERE c.tenant_id = $1""";
 
-  public TenantCommands(Pool pool) {
-    super(pool);
+  public TenantCommands(Database.Clients db) {
+    super(db);
   }
 
   @Override

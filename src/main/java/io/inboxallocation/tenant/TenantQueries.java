@@ -1,23 +1,23 @@
 package io.inboxallocation.tenant;
 
 import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.db.Database;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.tenant.TenantMessages.GetTenant;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 
 public final class TenantQueries extends BusVerticle {
 
   private static final String SELECT = "SELECT " + Tenant.COLUMNS + " FROM tenant WHERE id = $1";
 
-  public TenantQueries(Pool pool) {
-    super(pool);
+  public TenantQueries(Database.Clients db) {
+    super(db);
   }
 
   @Override
   protected void serve() {
-    on(GetTenant.ADDRESS, (GetTenant query) -> pool.preparedQuery(SELECT)
+    on(GetTenant.ADDRESS, (GetTenant query) -> client.preparedQuery(SELECT)
       .execute(Tuple.of(query.tenantId()))
       .compose(rows -> Rows.one(rows, Tenant::from, "tenant")));
   }

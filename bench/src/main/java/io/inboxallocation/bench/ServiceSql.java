@@ -54,11 +54,11 @@ final class ServiceSql {
       c.put("UPDATE", constant(loader, "io.inboxallocation.conversation.IngestCommands", "UPDATE"));
       c.put("INSERT", constant(loader, "io.inboxallocation.conversation.IngestCommands", "INSERT"));
 
-      // ConversationQueries.list(): "SELECT " + COLUMNS + " FROM conversation_ref c WHERE c.tenant_id = $1",
+      // ConversationQueries.list(): selectFrom("conversation_ref") + " WHERE c.tenant_id = $1",
       // then (operator caller) " AND " + visibleTo("$2"), then the state literal, then ORDER BY sort.orderBy,
       // then " LIMIT " + (limit + 1).
       Class<?> conversation = Class.forName("io.inboxallocation.conversation.Conversation", false, loader);
-      String columns = (String) conversation.getField("COLUMNS").get(null);
+      String select = (String) conversation.getMethod("selectFrom", String.class).invoke(null, "conversation_ref");
       Method visibleTo = conversation.getMethod("visibleTo", String.class);
       String visible = (String) visibleTo.invoke(null, "$2");
       Class<?> sort = Class.forName("io.inboxallocation.conversation.ConversationMessages$Sort", true, loader);
@@ -70,7 +70,7 @@ final class ServiceSql {
       }
       Field orderBy = sort.getDeclaredField("orderBy");
       orderBy.setAccessible(true);
-      c.put("POLL", "SELECT " + columns + " FROM conversation_ref c WHERE c.tenant_id = $1 AND " + visible
+      c.put("POLL", select + " WHERE c.tenant_id = $1 AND " + visible
         + " AND c.state = 'QUEUED' ORDER BY " + orderBy.get(priority) + " LIMIT " + (50 + 1));
     }
     return new ServiceSql(c);
