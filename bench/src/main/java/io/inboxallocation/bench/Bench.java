@@ -188,11 +188,13 @@ public final class Bench {
     results.put("failures", new JsonArray(failures));
     Path out = benchDir.resolve("results");
     Files.createDirectories(out);
-    Files.writeString(out.resolve("latest.json"), results.encodePrettily() + "\n");
-    Files.writeString(out.resolve("latest.md"), Report.markdown(results));
+    // A smoke run must not overwrite the committed figures of the last full run.
+    String name = smoke ? "smoke" : "latest";
+    Files.writeString(out.resolve(name + ".json"), results.encodePrettily() + "\n");
+    Files.writeString(out.resolve(name + ".md"), Report.markdown(results));
     System.out.println();
     System.out.println(Report.summary(results));
-    System.out.println("results: " + out.resolve("latest.md") + " and latest.json");
+    System.out.println("results: " + out.resolve(name + ".md") + " and " + name + ".json");
     if (!failures.isEmpty()) {
       System.out.println("FAILED:");
       failures.forEach(f -> System.out.println("  - " + f));
@@ -210,7 +212,8 @@ public final class Bench {
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    String opts = env("BENCH_SERVICE_JAVA_OPTS", "");
+    // The JVM options the README recommends for a small node (see README, Running in production).
+    String opts = env("BENCH_SERVICE_JAVA_OPTS", "-Xms64m -Xmx256m -XX:+UseSerialGC");
     if (!opts.isBlank()) {
       cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
     }

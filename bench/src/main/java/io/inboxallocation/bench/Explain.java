@@ -47,7 +47,7 @@ final class Explain {
       checks.add(check("poll (ConversationQueries.list state=QUEUED sort=priority limit=50, OPERATOR)", poll,
         "conversation_queue_by_tenant", false));
 
-      String updateArgs = "('" + tenant + "', '" + inbox + "', '%s', '+5511987654321', now(), 3, 'bench', 'SERVICE')";
+      String updateArgs = "('" + tenant + "', '" + inbox + "', '%s', '+5511987654321', now(), 3)"; // $1..$6 of IngestCommands.UPDATE
       JsonObject ingest = explainIngest(c, sql.ingestUpdate, updateArgs);
       checks.add(check("ingest (IngestCommands.UPDATE)", ingest,
         "conversation_ref_tenant_id_external_conversation_id_key", false));

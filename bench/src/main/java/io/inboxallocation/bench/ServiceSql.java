@@ -159,8 +159,10 @@ final class ServiceSql {
       bind(this.poll, params(":tenant", ":op"))) + ";\n";
     scripts.put("poll.sql", poll);
 
-    Map<Integer, String> upsert = params(":tenant", ":inbox", ":k", ":phone", ":ts", ":mc", ":svc", ":svcrole");
+    Map<Integer, String> upsert = params(":tenant", ":inbox", ":k", ":phone", ":ts", ":mc");
     Map<Integer, String> insert = new LinkedHashMap<>(upsert);
+    insert.put(7, ":svc");
+    insert.put(8, ":svcrole");
     insert.put(9, "gen_random_uuid()");
     String update = mirror("io.inboxallocation.conversation.IngestCommands.UPDATE", bind(ingestUpdate, upsert))
       + ";\n";
