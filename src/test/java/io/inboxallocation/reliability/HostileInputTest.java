@@ -430,7 +430,7 @@ class HostileInputTest {
     return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** JSON text; surrogates and control characters escaped as \\uXXXX (so lone surrogates reach the server). */
+  /** JSON text; surrogates and control characters escaped as a backslash-u and four hex digits (so lone surrogates reach the server). */
   static String json(Object value) {
     StringBuilder out = new StringBuilder();
     write(out, value);
