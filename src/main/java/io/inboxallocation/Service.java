@@ -10,6 +10,7 @@ import io.inboxallocation.conversation.ConversationRoutes;
 import io.inboxallocation.conversation.IngestCommands;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.http.HttpVerticle;
+import io.inboxallocation.http.IdempotencyPurge;
 import io.inboxallocation.http.Routes;
 import io.inboxallocation.inbox.InboxCommands;
 import io.inboxallocation.inbox.InboxQueries;
@@ -38,6 +39,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One node of the service: the command and query verticles of every capability, the grace sweeper, and the HTTP
@@ -62,8 +64,9 @@ public final class Service {
     List<Capability> capabilities = Capability.all(db, config);
     JWTAuth jwt = Tokens.auth(vertx, config.jwtSecret());
     List<Routes> routes = capabilities.stream().map(Capability::routes).toList();
-    List<Future<String>> deployments = capabilities.stream()
-      .flatMap(capability -> capability.verticles().stream())
+    List<Future<String>> deployments = Stream.concat(
+        capabilities.stream().flatMap(capability -> capability.verticles().stream()),
+        Stream.of(new IdempotencyPurge(db.pool())))
       .map(vertx::deployVerticle)
       .toList();
     // One HTTP verticle per core: request parsing, validation and JSON writing are the service's own CPU work.

@@ -44,7 +44,6 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    vertx.setPeriodic(60_000, tick -> db.pool().query(Idempotency.PURGE).execute());
     return vertx.fileSystem().readFile(CONTRACT).compose(yaml -> OpenAPIContract.from(vertx, CONTRACT)
       .compose(contract -> {
         Router router = router(contract, yaml.toString());

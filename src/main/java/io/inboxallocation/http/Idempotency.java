@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 /**
  * The {@code Idempotency-Key} header (IETF draft-ietf-httpapi-idempotency-key-header): a retried command with the same
  * key replays the first answer instead of running again. Only successful answers are kept (24 h): a failed attempt
- * changed nothing, so its retry simply runs. The same key for another request is a 422; while the first is still
+ * changed nothing, so its retry simply runs ({@link IdempotencyPurge} drops old answers). The same key for another request is a 422; while the first is still
  * running, a 409. A first attempt that never finished (its node died) is abandoned after twice the request timeout.
  */
 final class Idempotency {
@@ -42,7 +42,6 @@ final class Idempotency {
   private static final String STORED = "SELECT request_hash, status, body FROM idempotency_key WHERE scope = $1 AND key = $2";
   private static final String COMPLETE = "UPDATE idempotency_key SET status = $3, body = $4 WHERE scope = $1 AND key = $2";
   private static final String RELEASE = "DELETE FROM idempotency_key WHERE scope = $1 AND key = $2 AND status IS NULL";
-  static final String PURGE = "DELETE FROM idempotency_key WHERE created_at < now() - interval '24 hours'";
 
   private final SqlClient db;
   private final double abandonAfterSeconds;

@@ -7,7 +7,6 @@ import io.inboxallocation.db.Rows;
 import io.inboxallocation.inbox.InboxMessages.GetInbox;
 import io.inboxallocation.inbox.InboxMessages.ListInboxes;
 import io.inboxallocation.inbox.InboxMessages.ListSubscriptions;
-import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 
 /** Reads of inboxes and subscriptions. Operators ($3 set) only see the inboxes they are subscribed to. */

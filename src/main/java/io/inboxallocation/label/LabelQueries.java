@@ -6,7 +6,6 @@ import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.label.LabelMessages.GetLabel;
 import io.inboxallocation.label.LabelMessages.ListLabels;
-import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 
 public final class LabelQueries extends BusVerticle {

@@ -6,7 +6,6 @@ import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.operator.OperatorMessages.GetOperator;
 import io.inboxallocation.operator.OperatorMessages.ListOperators;
-import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 
 public final class OperatorQueries extends BusVerticle {

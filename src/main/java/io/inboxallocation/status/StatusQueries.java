@@ -6,7 +6,6 @@ import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.status.StatusMessages.GetStatus;
 import io.inboxallocation.status.StatusMessages.ListGrace;
-import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 
 public final class StatusQueries extends BusVerticle {

@@ -4,7 +4,6 @@ import io.inboxallocation.bus.BusVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.tenant.TenantMessages.GetTenant;
-import io.vertx.core.Future;
 import io.vertx.sqlclient.Tuple;
 
 public final class TenantQueries extends BusVerticle {

@@ -3,7 +3,6 @@ package io.inboxallocation.bench;
 import io.inboxallocation.bench.Load.Group;
 import io.inboxallocation.bench.Load.Result;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +10,6 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
-import io.vertx.ext.web.client.HttpResponse;
 
 import java.io.BufferedReader;
 import java.io.File;
