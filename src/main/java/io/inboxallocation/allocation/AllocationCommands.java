@@ -8,8 +8,8 @@ import io.inboxallocation.allocation.AllocationMessages.Reassign;
 import io.inboxallocation.allocation.AllocationMessages.Resolve;
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.auth.Role;
-import io.inboxallocation.bus.ApiError;
-import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.problem.ApiError;
+import io.inboxallocation.bus.CommandVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.conversation.Conversation;
 import io.inboxallocation.db.Rows;
@@ -36,7 +36,7 @@ import static io.inboxallocation.allocation.AllocationSql.TRANSITION;
  * Java from what is locked, write the change and its event. The row lock makes "never two owners" a fact of the
  * database, and a lost race shows up as a state the rules refuse: a 409, never a 500.
  */
-public final class AllocationCommands extends BusVerticle {
+public final class AllocationCommands extends CommandVerticle {
 
   private static final String QUEUED = "QUEUED";
   private static final String ALLOCATED = "ALLOCATED";
@@ -48,13 +48,13 @@ public final class AllocationCommands extends BusVerticle {
 
   @Override
   protected void serve() {
-    on(Allocate.ADDRESS, this::allocate);
-    on(Claim.ADDRESS, (Claim c) -> locked(c.actor(), c.conversationId(), this::claim));
-    on(Resolve.ADDRESS, (Resolve c) -> locked(c.actor(), c.conversationId(), this::resolve));
-    on(Deallocate.ADDRESS, (Deallocate c) -> locked(c.actor(), c.conversationId(), this::deallocate));
-    on(Reassign.ADDRESS, (Reassign c) -> locked(c.actor(), c.conversationId(),
+    on(Allocate.class, this::allocate);
+    on(Claim.class, c -> locked(c.actor(), c.conversationId(), this::claim));
+    on(Resolve.class, c -> locked(c.actor(), c.conversationId(), this::resolve));
+    on(Deallocate.class, c -> locked(c.actor(), c.conversationId(), this::deallocate));
+    on(Reassign.class, c -> locked(c.actor(), c.conversationId(),
       (tx, current) -> reassign(tx, current, c.newOperatorId())));
-    on(MoveInbox.ADDRESS, (MoveInbox c) -> locked(c.actor(), c.conversationId(),
+    on(MoveInbox.class, c -> locked(c.actor(), c.conversationId(),
       (tx, current) -> move(tx, current, c.newInboxId())));
   }
 

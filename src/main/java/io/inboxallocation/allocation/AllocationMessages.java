@@ -1,36 +1,32 @@
 package io.inboxallocation.allocation;
 
+import io.inboxallocation.bus.Request;
+import io.inboxallocation.conversation.Conversation;
 import io.inboxallocation.auth.Actor;
 
 import java.util.UUID;
 
-/** Event-bus messages of the allocation commands; each carries its address. Replies are conversations (null: none). */
+/** Event-bus messages of the allocation commands; each is a {@link io.inboxallocation.bus.Request}, addressed by its class. Replies are conversations (null: none). */
 public final class AllocationMessages {
 
   private AllocationMessages() {
   }
 
-  public record Allocate(Actor actor) {
-    public static final String ADDRESS = "allocation.allocate";
+  public record Allocate(Actor actor) implements Request<Conversation> {
   }
 
-  public record Claim(Actor actor, UUID conversationId) {
-    public static final String ADDRESS = "allocation.claim";
+  public record Claim(Actor actor, UUID conversationId) implements Request<Conversation> {
   }
 
-  public record Resolve(Actor actor, UUID conversationId) {
-    public static final String ADDRESS = "allocation.resolve";
+  public record Resolve(Actor actor, UUID conversationId) implements Request<Conversation> {
   }
 
-  public record Deallocate(Actor actor, UUID conversationId) {
-    public static final String ADDRESS = "allocation.deallocate";
+  public record Deallocate(Actor actor, UUID conversationId) implements Request<Conversation> {
   }
 
-  public record Reassign(Actor actor, UUID conversationId, UUID newOperatorId) {
-    public static final String ADDRESS = "allocation.reassign";
+  public record Reassign(Actor actor, UUID conversationId, UUID newOperatorId) implements Request<Conversation> {
   }
 
-  public record MoveInbox(Actor actor, UUID conversationId, UUID newInboxId) {
-    public static final String ADDRESS = "allocation.move-inbox";
+  public record MoveInbox(Actor actor, UUID conversationId, UUID newInboxId) implements Request<Conversation> {
   }
 }

@@ -15,17 +15,12 @@ public final class AllocationRoutes implements Routes {
 
   @Override
   public void bind(Api api) {
-    api.on("allocateConversation", Role.STAFF, req -> req.ask(Allocate.ADDRESS, new Allocate(req.actor()))
+    api.on("allocateConversation", Role.STAFF, req -> req.ask(new Allocate(req.actor()))
       .map(Reply::ok));
-    api.on("claimConversation", Role.STAFF, req -> req.ask(Claim.ADDRESS,
-      new Claim(req.actor(), req.uuid("conversationId"))).map(Reply::ok));
-    api.on("resolveConversation", Role.STAFF, req -> req.ask(Resolve.ADDRESS,
-      new Resolve(req.actor(), req.uuid("conversationId"))).map(Reply::ok));
-    api.on("deallocateConversation", Role.STAFF, req -> req.ask(Deallocate.ADDRESS,
-      new Deallocate(req.actor(), req.uuid("conversationId"))).map(Reply::ok));
-    api.on("reassignConversation", Role.MANAGERS, req -> req.ask(Reassign.ADDRESS,
-      new Reassign(req.actor(), req.uuid("conversationId"), req.uuid("newOperatorId"))).map(Reply::ok));
-    api.on("moveConversationInbox", Role.MANAGERS, req -> req.ask(MoveInbox.ADDRESS,
-      new MoveInbox(req.actor(), req.uuid("conversationId"), req.uuid("newInboxId"))).map(Reply::ok));
+    api.on("claimConversation", Role.STAFF, req -> req.ask(new Claim(req.actor(), req.uuid("conversationId"))).map(Reply::ok));
+    api.on("resolveConversation", Role.STAFF, req -> req.ask(new Resolve(req.actor(), req.uuid("conversationId"))).map(Reply::ok));
+    api.on("deallocateConversation", Role.STAFF, req -> req.ask(new Deallocate(req.actor(), req.uuid("conversationId"))).map(Reply::ok));
+    api.on("reassignConversation", Role.MANAGERS, req -> req.ask(new Reassign(req.actor(), req.uuid("conversationId"), req.uuid("newOperatorId"))).map(Reply::ok));
+    api.on("moveConversationInbox", Role.MANAGERS, req -> req.ask(new MoveInbox(req.actor(), req.uuid("conversationId"), req.uuid("newInboxId"))).map(Reply::ok));
   }
 }

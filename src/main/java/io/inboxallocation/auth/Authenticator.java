@@ -1,9 +1,8 @@
 package io.inboxallocation.auth;
 
-import io.inboxallocation.bus.ApiError;
+import io.inboxallocation.problem.ApiError;
 import io.vertx.core.Future;
 import io.vertx.ext.auth.User;
-import io.vertx.ext.web.handler.HttpException;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -84,7 +83,7 @@ public final class Authenticator {
   }
 
   private static <T> Future<T> unauthorized(String why) {
-    return Future.failedFuture(new HttpException(401, why));
+    return Future.failedFuture(ApiError.unauthorized(why));
   }
 
   /** The role check every route makes before its handler runs. */

@@ -1,23 +1,22 @@
 package io.inboxallocation.bus;
 
-import io.inboxallocation.db.PgErrors;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.vertx.core.eventbus.ReplyFailure;
 
 import java.util.function.Function;
 
 /**
  * Request/reply between the HTTP verticle and the command and query verticles. Messages are records passed by
- * reference; a failure travels as {@code message.fail(status, detail)} and comes back as an {@link ApiError}.
+ * reference ({@link LocalCodec}); the address of a {@link Request} is its class name. A failure travels back as the
+ * very exception the handler failed with, so an {@code ApiError} keeps every field and a database error reaches the
+ * one place that turns failures into problems (the HTTP edge).
  */
 public final class Bus {
 
-  private static final Logger LOG = LoggerFactory.getLogger(Bus.class);
   // A backstop only: HTTP requests time out earlier (REQUEST_TIMEOUT_MS) and so do SQL statements.
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setCodecName(LocalCodec.NAME).setLocalOnly(true)
     .setSendTimeout(60_000);
@@ -31,35 +30,33 @@ public final class Bus {
     vertx.eventBus().registerCodec(new LocalCodec());
   }
 
-  @SuppressWarnings("unchecked")
-  public static <R> Future<R> request(Vertx vertx, String address, Object message) {
-    return vertx.eventBus().request(address, message, LOCAL)
-      .map(reply -> (R) reply.body())
-      .recover(failure -> Future.failedFuture(failure instanceof ReplyException re && re.failureCode() > 0
-        ? ApiError.of(re.failureCode(), re.getMessage())
-        : failure));
+  public static <R> Future<R> ask(Vertx vertx, Request<R> request) {
+    return vertx.eventBus().<R>request(address(request.getClass()), request, LOCAL)
+      .map(Message::body)
+      .recover(failure -> Future.failedFuture(failure instanceof Failed failed ? failed.getCause() : failure));
   }
 
-  /** Serves one address: the handler's result is the reply (null for "nothing"), its failure a coded failure. */
-  public static <T> void serve(Vertx vertx, String address, Function<T, Future<?>> handler) {
-    vertx.eventBus().<T>localConsumer(address, message -> {
-      Future<?> result;
+  /** Serves one request type: the handler's result is the reply, its failure travels back as it is. */
+  public static <Q extends Request<R>, R> void serve(Vertx vertx, Class<Q> type, Function<Q, Future<R>> handler) {
+    vertx.eventBus().<Q>localConsumer(address(type), message -> {
+      Future<R> result;
       try {
         result = handler.apply(message.body());
       } catch (RuntimeException e) {
         result = Future.failedFuture(e);
       }
-      result.onComplete(ok -> message.reply(ok, LOCAL), failure -> fail(address, message, failure));
+      result.onComplete(reply -> message.reply(reply, LOCAL), failure -> message.reply(new Failed(failure), LOCAL));
     });
   }
 
-  private static void fail(String address, Message<?> message, Throwable failure) {
-    ApiError error = failure instanceof ApiError api ? api : PgErrors.toApiError(failure);
-    if (error == null) {
-      LOG.error("unexpected failure serving {}", address, failure);
-      message.fail(500, "unexpected error");
-    } else {
-      message.fail(error.status(), error.getMessage());
+  private static String address(Class<?> type) {
+    return type.getName();
+  }
+
+  /** The event bus fails a request only with a {@link ReplyException}: this one carries the handler's failure. */
+  private static final class Failed extends ReplyException {
+    Failed(Throwable cause) {
+      super(ReplyFailure.RECIPIENT_FAILURE, -1, cause.getMessage(), cause, true);
     }
   }
 }

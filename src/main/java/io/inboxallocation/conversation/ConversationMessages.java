@@ -1,11 +1,14 @@
 package io.inboxallocation.conversation;
 
+import io.inboxallocation.bus.Items;
+import io.inboxallocation.bus.Request;
+import io.inboxallocation.events.ConversationEvent;
 import io.inboxallocation.auth.Actor;
 
 import java.time.Instant;
 import java.util.UUID;
 
-/** Event-bus messages of the conversation capability; each carries its address. */
+/** Event-bus messages of the conversation capability; each is a {@link io.inboxallocation.bus.Request}, addressed by its class. */
 public final class ConversationMessages {
 
   private ConversationMessages() {
@@ -13,31 +16,26 @@ public final class ConversationMessages {
 
   /** From the orchestrator: create or update by (tenant, externalConversationId). */
   public record UpsertConversation(Actor actor, UUID inboxId, String externalConversationId, String customerPhoneNumber,
-                                   Instant lastMessageAt, Integer messageCount) {
-    public static final String ADDRESS = "conversation.upsert";
+                                   Instant lastMessageAt, Integer messageCount) implements Request<Upserted> {
   }
 
   public record Upserted(Conversation conversation, boolean created) {
   }
 
-  public record GetConversation(Actor actor, UUID conversationId) {
-    public static final String ADDRESS = "conversation.get";
+  public record GetConversation(Actor actor, UUID conversationId) implements Request<Conversation> {
   }
 
   public record ListConversations(Actor actor, UUID inboxId, String state, UUID assignedOperatorId, UUID labelId,
-                                  String customerPhoneNumber, Sort sort, int limit, Conversation.SortKey after) {
-    public static final String ADDRESS = "conversation.list";
+                                  String customerPhoneNumber, Sort sort, int limit, Conversation.SortKey after) implements Request<Page> {
   }
 
   public record Page(java.util.List<Conversation> items, String nextCursor) {
   }
 
-  public record SearchByPhone(Actor actor, String phoneNumber) {
-    public static final String ADDRESS = "conversation.search-by-phone";
+  public record SearchByPhone(Actor actor, String phoneNumber) implements Request<Items<Conversation>> {
   }
 
-  public record ListEvents(Actor actor, UUID conversationId) {
-    public static final String ADDRESS = "conversation.events";
+  public record ListEvents(Actor actor, UUID conversationId) implements Request<Items<ConversationEvent>> {
   }
 
   /**

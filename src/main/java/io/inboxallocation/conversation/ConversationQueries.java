@@ -1,6 +1,6 @@
 package io.inboxallocation.conversation;
 
-import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.bus.QueryVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.conversation.Conversation.SortKey;
@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The read side of conversations: get, filtered listing with keyset cursors, phone search, audit trail. */
-public final class ConversationQueries extends BusVerticle {
+public final class ConversationQueries extends QueryVerticle {
 
   private static final String GET = Conversation.selectFrom("conversation_ref")
     + " WHERE c.tenant_id = $1 AND c.id = $2 AND " + Conversation.visibleTo("$3");
@@ -37,16 +37,16 @@ public final class ConversationQueries extends BusVerticle {
 
   @Override
   protected void serve() {
-    on(GetConversation.ADDRESS, (GetConversation query) -> get(query.actor().tenantId(),
+    on(GetConversation.class, query -> get(query.actor().tenantId(),
       query.conversationId(), query.actor().inboxScope()));
-    on(SearchByPhone.ADDRESS, (SearchByPhone query) -> client.preparedQuery(BY_PHONE)
+    on(SearchByPhone.class, query -> client.preparedQuery(BY_PHONE)
       .execute(Tuple.of(query.actor().tenantId(), query.phoneNumber(), query.actor().inboxScope()))
       .map(rows -> new Items<>(Rows.all(rows, Conversation::from))));
-    on(ListEvents.ADDRESS, (ListEvents query) -> get(query.actor().tenantId(), query.conversationId(),
+    on(ListEvents.class, query -> get(query.actor().tenantId(), query.conversationId(),
       query.actor().inboxScope())
       .compose(visible -> client.preparedQuery(EVENTS).execute(Tuple.of(query.actor().tenantId(), query.conversationId())))
       .map(rows -> new Items<>(Rows.all(rows, ConversationEvent::from))));
-    on(ListConversations.ADDRESS, this::list);
+    on(ListConversations.class, this::list);
   }
 
   private Future<Conversation> get(java.util.UUID tenantId, java.util.UUID conversationId, java.util.UUID scope) {

@@ -1,6 +1,6 @@
 package io.inboxallocation.conversation;
 
-import io.inboxallocation.bus.ApiError;
+import io.inboxallocation.problem.ApiError;
 import io.inboxallocation.conversation.Conversation.SortKey;
 import io.inboxallocation.conversation.ConversationMessages.Sort;
 import io.vertx.core.json.JsonObject;

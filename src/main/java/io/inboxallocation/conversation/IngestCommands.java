@@ -1,7 +1,7 @@
 package io.inboxallocation.conversation;
 
-import io.inboxallocation.bus.ApiError;
-import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.problem.ApiError;
+import io.inboxallocation.bus.CommandVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.conversation.ConversationMessages.UpsertConversation;
 import io.inboxallocation.conversation.ConversationMessages.Upserted;
@@ -18,7 +18,7 @@ import java.util.UUID;
  * losing the insert race to a concurrent upsert of the same id falls back to the update, so concurrent upserts never
  * fail. A resolved conversation whose customer wrote again is then reopened by a statement of its own.
  */
-public final class IngestCommands extends BusVerticle {
+public final class IngestCommands extends CommandVerticle {
 
   // Never changes the state: deciding a reopen here from a separately locked copy of the row could act on an older
   // version than the one this UPDATE re-checks and writes. It only reports whether a reopen is due, from the very row
@@ -79,7 +79,7 @@ public final class IngestCommands extends BusVerticle {
 
   @Override
   protected void serve() {
-    on(UpsertConversation.ADDRESS, this::upsert);
+    on(UpsertConversation.class, this::upsert);
   }
 
   private Future<Upserted> upsert(UpsertConversation command) {

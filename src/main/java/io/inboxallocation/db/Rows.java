@@ -1,6 +1,6 @@
 package io.inboxallocation.db;
 
-import io.inboxallocation.bus.ApiError;
+import io.inboxallocation.problem.ApiError;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;

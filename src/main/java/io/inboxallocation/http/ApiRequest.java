@@ -1,8 +1,9 @@
 package io.inboxallocation.http;
 
 import io.inboxallocation.auth.Actor;
-import io.inboxallocation.bus.ApiError;
+import io.inboxallocation.problem.ApiError;
 import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.Request;
 import io.inboxallocation.phone.PhoneNumbers;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -23,8 +24,8 @@ import java.util.UUID;
  */
 public record ApiRequest(Vertx vertx, ValidatedRequest validated, MultiMap rawQuery, Actor actor) {
 
-  public <R> Future<R> ask(String address, Object message) {
-    return Bus.request(vertx, address, message);
+  public <R> Future<R> ask(Request<R> request) {
+    return Bus.ask(vertx, request);
   }
 
   public UUID path(String name) {

@@ -1,7 +1,7 @@
 package io.inboxallocation.http;
 
 import io.inboxallocation.auth.Actor;
-import io.inboxallocation.bus.ApiError;
+import io.inboxallocation.problem.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -93,7 +93,7 @@ final class Idempotency {
       return Future.failedFuture(ApiError.conflict("a request with this " + HEADER + " has just finished; retry"));
     }
     if (!stored.getString("request_hash").equals(hash)) {
-      return Future.failedFuture(ApiError.of(422, HEADER + " was already used for a different request"));
+      return Future.failedFuture(ApiError.unprocessable(HEADER + " was already used for a different request"));
     }
     Integer status = stored.getInteger("status");
     if (status == null) {

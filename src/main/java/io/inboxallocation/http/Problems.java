@@ -1,7 +1,8 @@
 package io.inboxallocation.http;
 
-import io.inboxallocation.bus.ApiError;
-import io.inboxallocation.db.PgErrors;
+import io.inboxallocation.problem.ApiError;
+import io.inboxallocation.problem.ProblemType;
+import io.inboxallocation.problem.PgErrors;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
@@ -92,7 +93,7 @@ final class Problems implements Handler<RoutingContext> {
 
   private static Problem problemOf(Throwable failure, int statusCode) {
     if (failure instanceof ApiError error) {
-      return Problem.of(error.status(), error.getMessage(), error.field());
+      return Problem.of(error);
     }
     if (failure instanceof HttpException http) {
       return fromHttpException(http);
@@ -110,7 +111,7 @@ final class Problems implements Handler<RoutingContext> {
       return statusCode == 413 ? tooLarge() : Problem.of(statusCode, defaultDetail(statusCode), null);
     }
     ApiError mapped = PgErrors.toApiError(failure);
-    return mapped != null ? Problem.of(mapped.status(), mapped.getMessage(), mapped.field())
+    return mapped != null ? Problem.of(mapped)
       : Problem.of(500, "unexpected error", null);
   }
 
@@ -194,29 +195,19 @@ final class Problems implements Handler<RoutingContext> {
     };
   }
 
-  record Problem(int status, String title, String slug, String detail, String field) {
+  /** A problem; {@code status} is the type's own, except for a generic client or server error that keeps its code. */
+  record Problem(ProblemType type, int status, String detail, String field) {
     static Problem of(int status, String detail, String field) {
       int code = status >= 400 && status < 600 ? status : 500;
-      String[] kind = switch (code) {
-        case 400 -> new String[] {"Invalid request", "invalid-request"};
-        case 401 -> new String[] {"Unauthorized", "unauthorized"};
-        case 403 -> new String[] {"Forbidden", "forbidden"};
-        case 404 -> new String[] {"Not found", "not-found"};
-        case 405 -> new String[] {"Method not allowed", "method-not-allowed"};
-        case 409 -> new String[] {"Conflict", "conflict"};
-        case 414 -> new String[] {"URI too long", "uri-too-long"};
-        case 415 -> new String[] {"Unsupported media type", "unsupported-media-type"};
-        case 422 -> new String[] {"Unprocessable request", "unprocessable"};
-        case 431 -> new String[] {"Request headers too large", "headers-too-large"};
-        case 503 -> new String[] {"Service unavailable", "unavailable"};
-        default -> code < 500 ? new String[] {"Request failed", "client-error"}
-          : new String[] {"Internal error", "internal"};
-      };
-      return new Problem(code, kind[0], kind[1], detail, field);
+      return new Problem(ProblemType.forStatus(code), code, detail, field);
+    }
+
+    static Problem of(ApiError error) {
+      return new Problem(error.type(), error.status(), error.getMessage(), error.field());
     }
 
     JsonObject toJson() {
-      JsonObject json = new JsonObject().put("type", "urn:inbox-allocation:problem:" + slug).put("title", title)
+      JsonObject json = new JsonObject().put("type", type.uri()).put("title", type.title())
         .put("status", status).put("detail", detail);
       return field == null ? json : json.put("field", field);
     }

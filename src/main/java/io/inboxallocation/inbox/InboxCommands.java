@@ -1,9 +1,9 @@
 package io.inboxallocation.inbox;
 
-import io.inboxallocation.bus.ApiError;
-import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.problem.ApiError;
+import io.inboxallocation.bus.CommandVerticle;
 import io.inboxallocation.db.Database;
-import io.inboxallocation.db.PgErrors;
+import io.inboxallocation.problem.PgErrors;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.inbox.InboxMessages.CreateInbox;
 import io.inboxallocation.inbox.InboxMessages.DeleteInbox;
@@ -16,7 +16,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /** Inboxes (one phone number each per tenant) and who is subscribed to them. */
-public final class InboxCommands extends BusVerticle {
+public final class InboxCommands extends CommandVerticle {
 
   private static final String INSERT = """
     INSERT INTO inbox AS i (id, tenant_id, phone_number, display_name) VALUES ($1, $2, $3, $4)
@@ -58,11 +58,11 @@ public final class InboxCommands extends BusVerticle {
 
   @Override
   protected void serve() {
-    on(CreateInbox.ADDRESS, this::create);
-    on(UpdateInbox.ADDRESS, this::update);
-    on(DeleteInbox.ADDRESS, this::delete);
-    on(Subscribe.ADDRESS, this::subscribe);
-    on(Unsubscribe.ADDRESS, (Unsubscribe command) -> pool.preparedQuery(UNSUBSCRIBE)
+    on(CreateInbox.class, this::create);
+    on(UpdateInbox.class, this::update);
+    on(DeleteInbox.class, this::delete);
+    on(Subscribe.class, this::subscribe);
+    on(Unsubscribe.class, command -> pool.preparedQuery(UNSUBSCRIBE)
       .execute(Tuple.of(command.tenantId(), command.subscriptionId()))
       .compose(rows -> Rows.one(rows, row -> null, "subscription")));
   }

@@ -1,6 +1,6 @@
 package io.inboxallocation.inbox;
 
-import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.bus.QueryVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
@@ -10,7 +10,7 @@ import io.inboxallocation.inbox.InboxMessages.ListSubscriptions;
 import io.vertx.sqlclient.Tuple;
 
 /** Reads of inboxes and subscriptions. Operators ($3 set) only see the inboxes they are subscribed to. */
-public final class InboxQueries extends BusVerticle {
+public final class InboxQueries extends QueryVerticle {
 
   private static final String VISIBLE = """
      FROM inbox i
@@ -33,13 +33,13 @@ public final class InboxQueries extends BusVerticle {
 
   @Override
   protected void serve() {
-    on(ListInboxes.ADDRESS, (ListInboxes query) -> client.preparedQuery(LIST)
+    on(ListInboxes.class, query -> client.preparedQuery(LIST)
       .execute(Tuple.of(query.actor().tenantId(), null, query.actor().inboxScope()))
       .map(rows -> new Items<>(Rows.all(rows, Inbox::from))));
-    on(GetInbox.ADDRESS, (GetInbox query) -> client.preparedQuery(LIST)
+    on(GetInbox.class, query -> client.preparedQuery(LIST)
       .execute(Tuple.of(query.actor().tenantId(), query.inboxId(), query.actor().inboxScope()))
       .compose(rows -> Rows.one(rows, Inbox::from, "inbox")));
-    on(ListSubscriptions.ADDRESS, (ListSubscriptions query) -> client.preparedQuery(SUBSCRIPTIONS)
+    on(ListSubscriptions.class, query -> client.preparedQuery(SUBSCRIPTIONS)
       .execute(Tuple.of(query.tenantId(), query.operatorId(), query.inboxId()))
       .map(rows -> new Items<>(Rows.all(rows, Subscription::from))));
   }

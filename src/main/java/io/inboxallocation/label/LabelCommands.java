@@ -1,11 +1,11 @@
 package io.inboxallocation.label;
 
 import io.inboxallocation.auth.Actor;
-import io.inboxallocation.bus.ApiError;
-import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.problem.ApiError;
+import io.inboxallocation.bus.CommandVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.conversation.Conversation;
-import io.inboxallocation.db.PgErrors;
+import io.inboxallocation.problem.PgErrors;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.label.LabelMessages.AttachLabel;
 import io.inboxallocation.label.LabelMessages.CreateLabel;
@@ -19,7 +19,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /** Labels per inbox, and attaching them to that inbox's conversations. */
-public final class LabelCommands extends BusVerticle {
+public final class LabelCommands extends CommandVerticle {
 
   private static final String DUPLICATE = "this inbox already has a label with that name";
 
@@ -29,12 +29,12 @@ public final class LabelCommands extends BusVerticle {
 
   @Override
   protected void serve() {
-    on(CreateLabel.ADDRESS, this::create);
-    on(UpdateLabel.ADDRESS, this::update);
-    on(DeleteLabel.ADDRESS, this::delete);
-    on(AttachLabel.ADDRESS, (AttachLabel c) -> change(c.actor(), c.conversationId(), c.labelId(),
+    on(CreateLabel.class, this::create);
+    on(UpdateLabel.class, this::update);
+    on(DeleteLabel.class, this::delete);
+    on(AttachLabel.class, c -> change(c.actor(), c.conversationId(), c.labelId(),
       LabelSql.ATTACH, true));
-    on(DetachLabel.ADDRESS, (DetachLabel c) -> change(c.actor(), c.conversationId(), c.labelId(),
+    on(DetachLabel.class, c -> change(c.actor(), c.conversationId(), c.labelId(),
       LabelSql.DETACH, false));
   }
 

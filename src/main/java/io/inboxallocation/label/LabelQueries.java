@@ -1,6 +1,6 @@
 package io.inboxallocation.label;
 
-import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.bus.QueryVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
@@ -8,7 +8,7 @@ import io.inboxallocation.label.LabelMessages.GetLabel;
 import io.inboxallocation.label.LabelMessages.ListLabels;
 import io.vertx.sqlclient.Tuple;
 
-public final class LabelQueries extends BusVerticle {
+public final class LabelQueries extends QueryVerticle {
 
   public LabelQueries(Database.Clients db) {
     super(db);
@@ -16,10 +16,10 @@ public final class LabelQueries extends BusVerticle {
 
   @Override
   protected void serve() {
-    on(ListLabels.ADDRESS, (ListLabels query) -> client.preparedQuery(LabelSql.LIST)
+    on(ListLabels.class, query -> client.preparedQuery(LabelSql.LIST)
       .execute(Tuple.of(query.actor().tenantId(), query.inboxId(), query.actor().inboxScope()))
       .map(rows -> new Items<>(Rows.all(rows, Label::from))));
-    on(GetLabel.ADDRESS, (GetLabel query) -> client.preparedQuery(LabelSql.SELECT)
+    on(GetLabel.class, query -> client.preparedQuery(LabelSql.SELECT)
       .execute(Tuple.of(query.actor().tenantId(), query.labelId(), query.actor().inboxScope()))
       .compose(rows -> Rows.one(rows, Label::from, "label")));
   }

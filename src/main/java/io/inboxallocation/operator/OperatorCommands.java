@@ -1,6 +1,6 @@
 package io.inboxallocation.operator;
 
-import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.bus.CommandVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.operator.OperatorMessages.CreateOperator;
@@ -12,7 +12,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /** Creates, changes and deletes operators. A new operator starts OFFLINE. */
-public final class OperatorCommands extends BusVerticle {
+public final class OperatorCommands extends CommandVerticle {
 
   private static final String INSERT = """
     WITH created AS (
@@ -51,9 +51,9 @@ public final class OperatorCommands extends BusVerticle {
 
   @Override
   protected void serve() {
-    on(CreateOperator.ADDRESS, this::create);
-    on(UpdateOperator.ADDRESS, this::update);
-    on(DeleteOperator.ADDRESS, this::delete);
+    on(CreateOperator.class, this::create);
+    on(UpdateOperator.class, this::update);
+    on(DeleteOperator.class, this::delete);
   }
 
   private Future<Operator> create(CreateOperator command) {

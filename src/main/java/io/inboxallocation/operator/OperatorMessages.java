@@ -1,31 +1,28 @@
 package io.inboxallocation.operator;
 
+import io.inboxallocation.bus.Items;
+import io.inboxallocation.bus.Request;
 import java.util.UUID;
 
-/** Event-bus messages of the operator capability; each carries its address. */
+/** Event-bus messages of the operator capability; each is a {@link io.inboxallocation.bus.Request}, addressed by its class. */
 public final class OperatorMessages {
 
   private OperatorMessages() {
   }
 
-  public record CreateOperator(UUID tenantId, String name, String role) {
-    public static final String ADDRESS = "operator.create";
+  public record CreateOperator(UUID tenantId, String name, String role) implements Request<Operator> {
   }
 
   /** Null fields are left as they are. */
-  public record UpdateOperator(UUID tenantId, UUID operatorId, String name, String role) {
-    public static final String ADDRESS = "operator.update";
+  public record UpdateOperator(UUID tenantId, UUID operatorId, String name, String role) implements Request<Operator> {
   }
 
-  public record DeleteOperator(UUID tenantId, UUID operatorId, String actorId, String actorRole) {
-    public static final String ADDRESS = "operator.delete";
+  public record DeleteOperator(UUID tenantId, UUID operatorId, String actorId, String actorRole) implements Request<Void> {
   }
 
-  public record ListOperators(UUID tenantId) {
-    public static final String ADDRESS = "operator.list";
+  public record ListOperators(UUID tenantId) implements Request<Items<Operator>> {
   }
 
-  public record GetOperator(UUID tenantId, UUID operatorId) {
-    public static final String ADDRESS = "operator.get";
+  public record GetOperator(UUID tenantId, UUID operatorId) implements Request<Operator> {
   }
 }

@@ -1,6 +1,6 @@
 package io.inboxallocation.operator;
 
-import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.bus.QueryVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
@@ -8,7 +8,7 @@ import io.inboxallocation.operator.OperatorMessages.GetOperator;
 import io.inboxallocation.operator.OperatorMessages.ListOperators;
 import io.vertx.sqlclient.Tuple;
 
-public final class OperatorQueries extends BusVerticle {
+public final class OperatorQueries extends QueryVerticle {
 
   private static final String LIST = "SELECT " + Operator.COLUMNS + " FROM operator WHERE tenant_id = $1 ORDER BY name, id";
   private static final String GET = "SELECT " + Operator.COLUMNS + " FROM operator WHERE tenant_id = $1 AND id = $2";
@@ -19,10 +19,10 @@ public final class OperatorQueries extends BusVerticle {
 
   @Override
   protected void serve() {
-    on(ListOperators.ADDRESS, (ListOperators query) -> client.preparedQuery(LIST)
+    on(ListOperators.class, query -> client.preparedQuery(LIST)
       .execute(Tuple.of(query.tenantId()))
       .map(rows -> new Items<>(Rows.all(rows, Operator::from))));
-    on(GetOperator.ADDRESS, (GetOperator query) -> client.preparedQuery(GET)
+    on(GetOperator.class, query -> client.preparedQuery(GET)
       .execute(Tuple.of(query.tenantId(), query.operatorId()))
       .compose(rows -> Rows.one(rows, Operator::from, "operator")));
   }

@@ -2,7 +2,7 @@ package io.inboxallocation.operator;
 
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.auth.Role;
-import io.inboxallocation.bus.ApiError;
+import io.inboxallocation.problem.ApiError;
 import io.inboxallocation.http.Api;
 import io.inboxallocation.http.ApiRequest;
 import io.inboxallocation.http.Reply;
@@ -19,18 +19,13 @@ public final class OperatorRoutes implements Routes {
 
   @Override
   public void bind(Api api) {
-    api.on("createOperator", Role.OPERATOR_CREATORS, req -> req.ask(CreateOperator.ADDRESS,
-        new CreateOperator(targetTenant(req), req.string("name"), req.string("role")))
+    api.on("createOperator", Role.OPERATOR_CREATORS, req -> req.ask(new CreateOperator(targetTenant(req), req.string("name"), req.string("role")))
       .map(Reply::created));
-    api.on("listOperators", Role.TENANT, req -> req.ask(ListOperators.ADDRESS,
-      new ListOperators(req.actor().tenantId())).map(Reply::ok));
-    api.on("getOperator", Role.TENANT, req -> req.ask(GetOperator.ADDRESS,
-      new GetOperator(req.actor().tenantId(), req.path("operatorId"))).map(Reply::ok));
-    api.on("updateOperator", Role.ADMINS, req -> req.ask(UpdateOperator.ADDRESS,
-        new UpdateOperator(req.actor().tenantId(), req.path("operatorId"), req.string("name"), req.string("role")))
+    api.on("listOperators", Role.TENANT, req -> req.ask(new ListOperators(req.actor().tenantId())).map(Reply::ok));
+    api.on("getOperator", Role.TENANT, req -> req.ask(new GetOperator(req.actor().tenantId(), req.path("operatorId"))).map(Reply::ok));
+    api.on("updateOperator", Role.ADMINS, req -> req.ask(new UpdateOperator(req.actor().tenantId(), req.path("operatorId"), req.string("name"), req.string("role")))
       .map(Reply::ok));
-    api.on("deleteOperator", Role.ADMINS, req -> req.ask(DeleteOperator.ADDRESS,
-        new DeleteOperator(req.actor().tenantId(), req.path("operatorId"), req.actor().subject(),
+    api.on("deleteOperator", Role.ADMINS, req -> req.ask(new DeleteOperator(req.actor().tenantId(), req.path("operatorId"), req.actor().subject(),
           req.actor().role().name()))
       .map(deleted -> Reply.noContent()));
   }

@@ -3,7 +3,7 @@ package io.inboxallocation.phone;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import io.inboxallocation.bus.ApiError;
+import io.inboxallocation.problem.ApiError;
 
 /**
  * Phone numbers in, E.164 out. Numbers must be international: with a leading {@code +}, or as bare digits the way

@@ -38,7 +38,7 @@ public final class GraceSweeper extends VerticleBase {
   }
 
   private void sweep() {
-    Bus.<GraceAssignment.Run>request(vertx, ProcessGrace.ADDRESS, new ProcessGrace(null)).onComplete(
+    Bus.ask(vertx, new ProcessGrace(null)).onComplete(
       run -> {
         if (run.processed() >= BATCH) {
           sweep();

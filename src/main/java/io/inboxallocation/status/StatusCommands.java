@@ -1,6 +1,6 @@
 package io.inboxallocation.status;
 
-import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.bus.CommandVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.events.EventLog;
@@ -15,7 +15,7 @@ import io.vertx.sqlclient.Tuple;
  * AVAILABLE / OFFLINE, and the grace period in between: going OFFLINE starts a durable grace assignment per
  * allocated conversation; going AVAILABLE cancels them; expiry puts the conversations back in the queue.
  */
-public final class StatusCommands extends BusVerticle {
+public final class StatusCommands extends CommandVerticle {
 
   private static final String LOCK = "SELECT status FROM operator_status WHERE tenant_id = $1 AND operator_id = $2 FOR UPDATE";
 
@@ -73,8 +73,8 @@ public final class StatusCommands extends BusVerticle {
 
   @Override
   protected void serve() {
-    on(SetStatus.ADDRESS, this::setStatus);
-    on(ProcessGrace.ADDRESS, (ProcessGrace command) -> pool.preparedQuery(EXPIRE)
+    on(SetStatus.class, this::setStatus);
+    on(ProcessGrace.class, command -> pool.preparedQuery(EXPIRE)
       .execute(Tuple.of(command.tenantId()))
       .map(rows -> {
         Row row = rows.iterator().next();

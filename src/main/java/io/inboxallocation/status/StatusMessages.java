@@ -1,29 +1,27 @@
 package io.inboxallocation.status;
 
+import io.inboxallocation.bus.Items;
+import io.inboxallocation.bus.Request;
 import io.inboxallocation.auth.Actor;
 
 import java.util.UUID;
 
-/** Event-bus messages of operator status and grace; each carries its address. */
+/** Event-bus messages of operator status and grace; each is a {@link io.inboxallocation.bus.Request}, addressed by its class. */
 public final class StatusMessages {
 
   private StatusMessages() {
   }
 
-  public record SetStatus(Actor actor, UUID operatorId, String status) {
-    public static final String ADDRESS = "status.set";
+  public record SetStatus(Actor actor, UUID operatorId, String status) implements Request<OperatorStatus> {
   }
 
-  public record GetStatus(UUID tenantId, UUID operatorId) {
-    public static final String ADDRESS = "status.get";
+  public record GetStatus(UUID tenantId, UUID operatorId) implements Request<OperatorStatus> {
   }
 
-  public record ListGrace(UUID tenantId) {
-    public static final String ADDRESS = "grace.list";
+  public record ListGrace(UUID tenantId) implements Request<Items<GraceAssignment>> {
   }
 
   /** Expire what is due: for one tenant, or for all ({@code tenantId} null, the sweeper's run). */
-  public record ProcessGrace(UUID tenantId) {
-    public static final String ADDRESS = "grace.process";
+  public record ProcessGrace(UUID tenantId) implements Request<GraceAssignment.Run> {
   }
 }

@@ -1,6 +1,6 @@
 package io.inboxallocation.status;
 
-import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.bus.QueryVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
@@ -8,7 +8,7 @@ import io.inboxallocation.status.StatusMessages.GetStatus;
 import io.inboxallocation.status.StatusMessages.ListGrace;
 import io.vertx.sqlclient.Tuple;
 
-public final class StatusQueries extends BusVerticle {
+public final class StatusQueries extends QueryVerticle {
 
   private static final String STATUS = "SELECT " + OperatorStatus.COLUMNS
     + " FROM operator_status WHERE tenant_id = $1 AND operator_id = $2";
@@ -22,10 +22,10 @@ public final class StatusQueries extends BusVerticle {
 
   @Override
   protected void serve() {
-    on(GetStatus.ADDRESS, (GetStatus query) -> client.preparedQuery(STATUS)
+    on(GetStatus.class, query -> client.preparedQuery(STATUS)
       .execute(Tuple.of(query.tenantId(), query.operatorId()))
       .compose(rows -> Rows.one(rows, OperatorStatus::from, "operator")));
-    on(ListGrace.ADDRESS, (ListGrace query) -> client.preparedQuery(GRACE)
+    on(ListGrace.class, query -> client.preparedQuery(GRACE)
       .execute(Tuple.of(query.tenantId()))
       .map(rows -> new Items<>(Rows.all(rows, GraceAssignment::from))));
   }

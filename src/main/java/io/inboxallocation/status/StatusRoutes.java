@@ -2,7 +2,7 @@ package io.inboxallocation.status;
 
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.auth.Role;
-import io.inboxallocation.bus.ApiError;
+import io.inboxallocation.problem.ApiError;
 import io.inboxallocation.http.Api;
 import io.inboxallocation.http.Reply;
 import io.inboxallocation.http.Routes;
@@ -17,21 +17,16 @@ public final class StatusRoutes implements Routes {
 
   @Override
   public void bind(Api api) {
-    api.on("getMyStatus", Role.STAFF, req -> req.ask(GetStatus.ADDRESS,
-      new GetStatus(req.actor().tenantId(), req.actor().operatorId())).map(Reply::ok));
-    api.on("setMyStatus", Role.STAFF, req -> req.ask(SetStatus.ADDRESS,
-      new SetStatus(req.actor(), req.actor().operatorId(), req.string("status"))).map(Reply::ok));
+    api.on("getMyStatus", Role.STAFF, req -> req.ask(new GetStatus(req.actor().tenantId(), req.actor().operatorId())).map(Reply::ok));
+    api.on("setMyStatus", Role.STAFF, req -> req.ask(new SetStatus(req.actor(), req.actor().operatorId(), req.string("status"))).map(Reply::ok));
     api.on("getOperatorStatus", Role.STAFF, req -> {
       UUID operatorId = req.path("operatorId");
       requireSelfOrManager(req.actor(), operatorId);
-      return req.ask(GetStatus.ADDRESS, new GetStatus(req.actor().tenantId(), operatorId)).map(Reply::ok);
+      return req.ask(new GetStatus(req.actor().tenantId(), operatorId)).map(Reply::ok);
     });
-    api.on("setOperatorStatus", Role.MANAGERS, req -> req.ask(SetStatus.ADDRESS,
-      new SetStatus(req.actor(), req.path("operatorId"), req.string("status"))).map(Reply::ok));
-    api.on("listGracePeriods", Role.MANAGERS, req -> req.ask(ListGrace.ADDRESS,
-      new ListGrace(req.actor().tenantId())).map(Reply::ok));
-    api.on("processGracePeriods", Role.MANAGERS, req -> req.ask(ProcessGrace.ADDRESS,
-      new ProcessGrace(req.actor().tenantId())).map(Reply::ok));
+    api.on("setOperatorStatus", Role.MANAGERS, req -> req.ask(new SetStatus(req.actor(), req.path("operatorId"), req.string("status"))).map(Reply::ok));
+    api.on("listGracePeriods", Role.MANAGERS, req -> req.ask(new ListGrace(req.actor().tenantId())).map(Reply::ok));
+    api.on("processGracePeriods", Role.MANAGERS, req -> req.ask(new ProcessGrace(req.actor().tenantId())).map(Reply::ok));
   }
 
   private static void requireSelfOrManager(Actor actor, UUID operatorId) {

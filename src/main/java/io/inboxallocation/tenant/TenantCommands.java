@@ -1,6 +1,6 @@
 package io.inboxallocation.tenant;
 
-import io.inboxallocation.bus.BusVerticle;
+import io.inboxallocation.bus.CommandVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.tenant.TenantMessages.CreateTenant;
@@ -11,7 +11,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /** Creates tenants and changes their settings; a weight change re-ranks the tenant's conversations atomically. */
-public final class TenantCommands extends BusVerticle {
+public final class TenantCommands extends CommandVerticle {
 
   private static final String INSERT = "INSERT INTO tenant (id, name) VALUES ($1, $2) RETURNING " + Tenant.COLUMNS;
 
@@ -36,8 +36,8 @@ public final class TenantCommands extends BusVerticle {
 
   @Override
   protected void serve() {
-    on(CreateTenant.ADDRESS, this::create);
-    on(UpdateTenant.ADDRESS, this::update);
+    on(CreateTenant.class, this::create);
+    on(UpdateTenant.class, this::update);
   }
 
   private Future<Tenant> create(CreateTenant command) {

@@ -1,24 +1,22 @@
 package io.inboxallocation.tenant;
 
+import io.inboxallocation.bus.Request;
 import java.util.UUID;
 
-/** Event-bus messages of the tenant capability; each carries its address. */
+/** Event-bus messages of the tenant capability; each is a {@link io.inboxallocation.bus.Request}, addressed by its class. */
 public final class TenantMessages {
 
   private TenantMessages() {
   }
 
-  public record CreateTenant(String name) {
-    public static final String ADDRESS = "tenant.create";
+  public record CreateTenant(String name) implements Request<Tenant> {
   }
 
-  public record GetTenant(UUID tenantId) {
-    public static final String ADDRESS = "tenant.get";
+  public record GetTenant(UUID tenantId) implements Request<Tenant> {
   }
 
   /** Null fields are left as they are. */
   public record UpdateTenant(UUID tenantId, String name, Double messageCountWeight, Double delayWeight,
-                             Integer gracePeriodSeconds) {
-    public static final String ADDRESS = "tenant.update";
+                             Integer gracePeriodSeconds) implements Request<Tenant> {
   }
 }

@@ -12,11 +12,11 @@ public final class TenantRoutes implements Routes {
 
   @Override
   public void bind(Api api) {
-    api.on("createTenant", Role.PLATFORM, req -> req.ask(CreateTenant.ADDRESS, new CreateTenant(req.string("name")))
+    api.on("createTenant", Role.PLATFORM, req -> req.ask(new CreateTenant(req.string("name")))
       .map(Reply::created));
-    api.on("getMyTenant", Role.TENANT, req -> req.ask(GetTenant.ADDRESS, new GetTenant(req.actor().tenantId()))
+    api.on("getMyTenant", Role.TENANT, req -> req.ask(new GetTenant(req.actor().tenantId()))
       .map(Reply::ok));
-    api.on("updateMyTenant", Role.ADMINS, req -> req.ask(UpdateTenant.ADDRESS, new UpdateTenant(req.actor().tenantId(),
+    api.on("updateMyTenant", Role.ADMINS, req -> req.ask(new UpdateTenant(req.actor().tenantId(),
         req.string("name"), req.number("messageCountWeight"), req.number("delayWeight"), req.integer("gracePeriodSeconds")))
       .map(Reply::ok));
   }

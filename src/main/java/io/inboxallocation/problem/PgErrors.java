@@ -1,6 +1,5 @@
-package io.inboxallocation.db;
+package io.inboxallocation.problem;
 
-import io.inboxallocation.bus.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
