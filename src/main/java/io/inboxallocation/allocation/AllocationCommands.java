@@ -10,6 +10,10 @@ import io.inboxallocation.auth.Actor;
 import io.inboxallocation.auth.Role;
 import io.inboxallocation.problem.ApiError;
 import io.inboxallocation.bus.CommandVerticle;
+import io.inboxallocation.conversation.ConversationState;
+import io.inboxallocation.lifecycle.Lifecycle;
+import io.inboxallocation.lifecycle.Transition;
+import io.inboxallocation.status.Availability;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.conversation.Conversation;
 import io.inboxallocation.db.Rows;
@@ -18,29 +22,24 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
-import java.util.Objects;
 import java.util.UUID;
 import java.util.function.BiFunction;
 
-import static io.inboxallocation.allocation.AllocationSql.ALLOCATE_NEXT;
 import static io.inboxallocation.allocation.AllocationSql.CURRENT;
 import static io.inboxallocation.allocation.AllocationSql.LOCK_CALLER_STATUS;
 import static io.inboxallocation.allocation.AllocationSql.LOCK_CONVERSATION;
-import static io.inboxallocation.allocation.AllocationSql.MOVE;
 import static io.inboxallocation.allocation.AllocationSql.OPERATOR_READINESS;
 import static io.inboxallocation.allocation.AllocationSql.TARGET_INBOX;
-import static io.inboxallocation.allocation.AllocationSql.TRANSITION;
+import static io.inboxallocation.conversation.ConversationState.ALLOCATED;
+import static io.inboxallocation.conversation.ConversationState.QUEUED;
+import static io.inboxallocation.conversation.ConversationState.RESOLVED;
 
 /**
  * Who owns which conversation. Every command is one short transaction: lock the conversation row, decide in plain
- * Java from what is locked, write the change and its event. The row lock makes "never two owners" a fact of the
- * database, and a lost race shows up as a state the rules refuse: a 409, never a 500.
+ * Java from what is locked, and let the {@link Lifecycle} write the change and its event. The row lock makes "never
+ * two owners" a fact of the database, and a lost race shows up as a state the rules refuse: a 409, never a 500.
  */
 public final class AllocationCommands extends CommandVerticle {
-
-  private static final String QUEUED = "QUEUED";
-  private static final String ALLOCATED = "ALLOCATED";
-  private static final String RESOLVED = "RESOLVED";
 
   public AllocationCommands(Database.Clients db) {
     super(db);
@@ -65,59 +64,57 @@ public final class AllocationCommands extends CommandVerticle {
       .execute(Tuple.of(actor.tenantId(), actor.operatorId()))
       .compose(rows -> {
         String status = Rows.firstOrNull(rows, row -> row.getString("status"));
-        if (!"AVAILABLE".equals(status)) {
+        if (!Availability.AVAILABLE.name().equals(status)) {
           return Future.failedFuture(ApiError.conflict("you are OFFLINE: go AVAILABLE to receive conversations"));
         }
-        return conn.preparedQuery(ALLOCATE_NEXT)
-          .execute(Tuple.of(actor.tenantId(), actor.operatorId(), actor.subject(), actor.role().name()))
-          .map(allocated -> Rows.firstOrNull(allocated, Conversation::from));
+        return Lifecycle.allocateNext(conn, actor);
       }));
   }
 
   private Future<Conversation> claim(Tx tx, Locked current) {
     UUID caller = tx.actor().operatorId();
-    if (current.state().equals(ALLOCATED) && caller.equals(current.owner())) {
+    if (current.state() == ALLOCATED && caller.equals(current.owner())) {
       return tx.unchanged();
     }
-    if (!current.state().equals(QUEUED)) {
-      return Future.failedFuture(ApiError.conflict(current.state().equals(RESOLVED)
+    if (current.state() != QUEUED) {
+      return Future.failedFuture(ApiError.conflict(current.state() == RESOLVED
         ? "the conversation is resolved" : "the conversation is already allocated to another operator"));
     }
     return readiness(tx, caller, current.inboxId(), "you")
-      .compose(ready -> tx.transition(current, ALLOCATED, caller, "ALLOCATED", "CLAIM"));
+      .compose(ready -> tx.change(Transition.CLAIM, caller));
   }
 
   private Future<Conversation> resolve(Tx tx, Locked current) {
-    if (current.state().equals(RESOLVED)) {
+    if (current.state() == RESOLVED) {
       return tx.unchanged();
     }
-    if (current.state().equals(QUEUED)) {
+    if (current.state() == QUEUED) {
       return Future.failedFuture(ApiError.conflict("the conversation is QUEUED: only an allocated one can be resolved"));
     }
     requireOwnerOrManager(tx.actor(), current);
-    return tx.transition(current, RESOLVED, null, "RESOLVED", null);
+    return tx.change(Transition.RESOLVE, null);
   }
 
   private Future<Conversation> deallocate(Tx tx, Locked current) {
-    if (current.state().equals(QUEUED)) {
+    if (current.state() == QUEUED) {
       return tx.unchanged();
     }
-    if (current.state().equals(RESOLVED)) {
+    if (current.state() == RESOLVED) {
       return Future.failedFuture(ApiError.conflict("the conversation is resolved"));
     }
     requireOwnerOrManager(tx.actor(), current);
-    return tx.transition(current, QUEUED, null, "RELEASED", "DEALLOCATE");
+    return tx.change(Transition.DEALLOCATE, null);
   }
 
   private Future<Conversation> reassign(Tx tx, Locked current, UUID target) {
     return readiness(tx, target, current.inboxId(), "the target operator").compose(ready -> {
-      if (current.state().equals(RESOLVED)) {
+      if (current.state() == RESOLVED) {
         return Future.failedFuture(ApiError.conflict("the conversation is resolved"));
       }
       if (target.equals(current.owner())) {
         return tx.unchanged();
       }
-      return tx.transition(current, ALLOCATED, target, "REASSIGNED", null);
+      return tx.change(Transition.REASSIGN, target);
     });
   }
 
@@ -131,14 +128,8 @@ public final class AllocationCommands extends CommandVerticle {
         if (newInbox.equals(current.inboxId())) {
           return tx.unchanged();
         }
-        boolean keepsOwner = current.state().equals(ALLOCATED) && row.getBoolean("owner_subscribed");
-        String state = current.state().equals(ALLOCATED) && !keepsOwner ? QUEUED : current.state();
-        return tx.conn().preparedQuery(MOVE).execute(Tuple.of(tx.actor().tenantId(), tx.conversationId(), newInbox,
-              state, keepsOwner ? current.owner() : null, tx.actor().subject())
-            .addValue(tx.actor().role().name()).addValue(current.state()).addValue(current.owner())
-            .addValue(current.inboxId()))
-          // Read again: the statement's own result still sees the labels it detached.
-          .compose(moved -> tx.unchanged());
+        return Lifecycle.move(tx.conn(), tx.actor(), tx.conversationId(), current.owner(), current.inboxId(), newInbox,
+          row.getBoolean("owner_subscribed"));
       });
   }
 
@@ -150,7 +141,7 @@ public final class AllocationCommands extends CommandVerticle {
         if (row == null) {
           return Future.failedFuture(ApiError.notFound("operator"));
         }
-        if (!"AVAILABLE".equals(row.getString("status"))) {
+        if (!Availability.AVAILABLE.name().equals(row.getString("status"))) {
           return Future.failedFuture(ApiError.conflict(who + " must be AVAILABLE"));
         }
         if (!row.getBoolean("subscribed")) {
@@ -167,27 +158,24 @@ public final class AllocationCommands extends CommandVerticle {
   }
 
   /**
-   * Runs {@code decide} in a transaction holding the conversation's row lock. Operators cannot see conversations of
-   * inboxes they are not subscribed to (unless they own them): for them those answer 404, like a missing id.
+   * Runs {@code decide} in a transaction holding the conversation's row lock. What the caller may not see
+   * ({@link io.inboxallocation.auth.Visibility}) answers 404, like a missing id.
    */
   private Future<Conversation> locked(Actor actor, UUID conversationId, BiFunction<Tx, Locked, Future<Conversation>> decide) {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_CONVERSATION)
-      .execute(Tuple.of(actor.tenantId(), conversationId, actor.operatorId()))
+      .execute(Tuple.of(actor.tenantId(), conversationId, actor.inboxScope()))
       .compose(rows -> {
         Locked current = Rows.firstOrNull(rows, Locked::from);
-        if (current == null || (actor.role() == Role.OPERATOR && !current.callerSubscribed()
-          && !Objects.equals(actor.operatorId(), current.owner()))) {
-          return Future.failedFuture(ApiError.notFound("conversation"));
-        }
-        return decide.apply(new Tx(conn, actor, conversationId), current);
+        return current == null ? Future.failedFuture(ApiError.notFound("conversation"))
+          : decide.apply(new Tx(conn, actor, conversationId), current);
       }));
   }
 
   /** The locked conversation's state before the command. */
-  private record Locked(String state, UUID owner, UUID inboxId, boolean callerSubscribed) {
+  private record Locked(ConversationState state, UUID owner, UUID inboxId) {
     static Locked from(Row row) {
-      return new Locked(row.getString("state"), row.getUUID("assigned_operator_id"), row.getUUID("inbox_id"),
-        row.getBoolean("caller_subscribed"));
+      return new Locked(ConversationState.valueOf(row.getString("state")), row.getUUID("assigned_operator_id"),
+        row.getUUID("inbox_id"));
     }
   }
 
@@ -200,11 +188,8 @@ public final class AllocationCommands extends CommandVerticle {
         .map(rows -> Rows.firstOrNull(rows, Conversation::from));
     }
 
-    Future<Conversation> transition(Locked current, String state, UUID owner, String event, String reason) {
-      return conn.preparedQuery(TRANSITION).execute(Tuple.of(actor.tenantId(), conversationId, state, owner, event,
-            reason, actor.subject(), actor.role().name())
-          .addValue(current.state()).addValue(current.owner()))
-        .map(rows -> Rows.firstOrNull(rows, Conversation::from));
+    Future<Conversation> change(Transition transition, UUID owner) {
+      return Lifecycle.change(conn, actor, conversationId, transition, owner);
     }
   }
 }

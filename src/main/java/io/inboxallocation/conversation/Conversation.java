@@ -12,7 +12,7 @@ import java.util.UUID;
 
 /** A conversation as the API shows it. The ordering keys stay internal: they only feed cursors. */
 public record Conversation(UUID id, UUID tenantId, UUID inboxId, String externalConversationId,
-                           String customerPhoneNumber, String state, UUID assignedOperatorId, Instant lastMessageAt,
+                           String customerPhoneNumber, ConversationState state, UUID assignedOperatorId, Instant lastMessageAt,
                            int messageCount, double priorityScore, List<LabelRef> labels, Instant createdAt,
                            Instant updatedAt, Instant resolvedAt) {
 
@@ -43,19 +43,9 @@ public record Conversation(UUID id, UUID tenantId, UUID inboxId, String external
     return "SELECT " + COLUMNS + ", " + moreColumns + " FROM " + source + " c JOIN tenant t ON t.id = c.tenant_id";
   }
 
-  /**
-   * Who may see a conversation: everybody in the tenant but operators, who see their subscribed inboxes and their own.
-   * The subscription list is a hashed subplan, read once per query, not probed per row.
-   */
-  public static String visibleTo(String operatorParameter) {
-    return "(" + operatorParameter + "::uuid IS NULL OR c.assigned_operator_id = " + operatorParameter
-      + " OR c.inbox_id IN (SELECT s.inbox_id FROM operator_inbox_subscription s WHERE s.operator_id = "
-      + operatorParameter + "))";
-  }
-
   public static Conversation from(Row row) {
     return new Conversation(row.getUUID("id"), row.getUUID("tenant_id"), row.getUUID("inbox_id"),
-      row.getString("external_conversation_id"), row.getString("customer_phone_number"), row.getString("state"),
+      row.getString("external_conversation_id"), row.getString("customer_phone_number"), ConversationState.valueOf(row.getString("state")),
       row.getUUID("assigned_operator_id"), Rows.instant(row, "last_message_at"), row.getInteger("message_count"),
       row.getDouble("priority_score"), labels(row.getValue("labels")), Rows.instant(row, "created_at"),
       Rows.instant(row, "updated_at"), Rows.instant(row, "resolved_at"));

@@ -25,7 +25,7 @@ public final class ConversationMessages {
   public record GetConversation(Actor actor, UUID conversationId) implements Request<Conversation> {
   }
 
-  public record ListConversations(Actor actor, UUID inboxId, String state, UUID assignedOperatorId, UUID labelId,
+  public record ListConversations(Actor actor, UUID inboxId, ConversationState state, UUID assignedOperatorId, UUID labelId,
                                   String customerPhoneNumber, Sort sort, int limit, Conversation.SortKey after) implements Request<Page> {
   }
 

@@ -1,7 +1,9 @@
 package io.inboxallocation.conversation;
 
+import io.inboxallocation.auth.Visibility;
 import io.inboxallocation.bus.QueryVerticle;
 import io.inboxallocation.db.Database;
+import io.inboxallocation.auth.Visibility;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.conversation.Conversation.SortKey;
 import io.inboxallocation.conversation.ConversationMessages.GetConversation;
@@ -23,10 +25,10 @@ import java.util.List;
 public final class ConversationQueries extends QueryVerticle {
 
   private static final String GET = Conversation.selectFrom("conversation_ref")
-    + " WHERE c.tenant_id = $1 AND c.id = $2 AND " + Conversation.visibleTo("$3");
+    + " WHERE c.tenant_id = $1 AND c.id = $2 AND " + Visibility.conversation("$3");
 
   private static final String BY_PHONE = Conversation.selectFrom("conversation_ref")
-    + " WHERE c.tenant_id = $1 AND c.customer_phone_number = $2 AND " + Conversation.visibleTo("$3")
+    + " WHERE c.tenant_id = $1 AND c.customer_phone_number = $2 AND " + Visibility.conversation("$3")
     + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 100";
 
   private static final String EVENTS = EventLog.READ + " WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY id";
@@ -65,10 +67,10 @@ public final class ConversationQueries extends QueryVerticle {
       .append(" WHERE c.tenant_id = $1");
     if (query.actor().inboxScope() != null) {
       params.add(query.actor().inboxScope());
-      sql.append(" AND ").append(Conversation.visibleTo("$" + params.size()));
+      sql.append(" AND ").append(Visibility.conversation("$" + params.size()));
     }
     if (query.state() != null) {
-      sql.append(" AND c.state = '").append(ConversationState.valueOf(query.state()).name()).append("'");
+      sql.append(" AND c.state = ").append(query.state().literal());
     }
     condition(sql, params, query.inboxId(), "c.inbox_id = $%d");
     condition(sql, params, query.assignedOperatorId(), "c.assigned_operator_id = $%d");

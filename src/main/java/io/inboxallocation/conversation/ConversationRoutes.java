@@ -26,7 +26,7 @@ public final class ConversationRoutes implements Routes {
       Sort sort = sortName == null ? Sort.NEWEST : Sort.valueOf(sortName.toUpperCase(Locale.ROOT));
       String cursor = req.query("cursor");
       return req.ask(new ListConversations(req.actor(), req.queryUuid("inboxId"),
-          req.query("state"), req.queryUuid("assignedOperatorId"), req.queryUuid("labelId"),
+          req.query("state") == null ? null : ConversationState.valueOf(req.query("state")), req.queryUuid("assignedOperatorId"), req.queryUuid("labelId"),
           req.phone("customerPhoneNumber"), sort, req.queryInt("limit", 50),
           cursor == null ? null : Cursor.decode(cursor, sort)))
         .map(Reply::ok);

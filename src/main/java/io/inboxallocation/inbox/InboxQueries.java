@@ -2,6 +2,7 @@ package io.inboxallocation.inbox;
 
 import io.inboxallocation.bus.QueryVerticle;
 import io.inboxallocation.db.Database;
+import io.inboxallocation.auth.Visibility;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.inbox.InboxMessages.GetInbox;
@@ -15,8 +16,7 @@ public final class InboxQueries extends QueryVerticle {
   private static final String VISIBLE = """
      FROM inbox i
     WHERE i.tenant_id = $1
-      AND ($3::uuid IS NULL OR EXISTS (SELECT 1 FROM operator_inbox_subscription s
-                                       WHERE s.operator_id = $3 AND s.inbox_id = i.id))""";
+      AND""" + " " + Visibility.inbox("$3", "i.id");
 
   private static final String LIST = "SELECT " + Inbox.COLUMNS + VISIBLE
     + " AND ($2::uuid IS NULL OR i.id = $2) ORDER BY i.display_name, i.id";

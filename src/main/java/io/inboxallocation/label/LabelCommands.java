@@ -4,6 +4,8 @@ import io.inboxallocation.auth.Actor;
 import io.inboxallocation.problem.ApiError;
 import io.inboxallocation.bus.CommandVerticle;
 import io.inboxallocation.db.Database;
+import io.inboxallocation.events.EventReason;
+import io.inboxallocation.events.EventType;
 import io.inboxallocation.conversation.Conversation;
 import io.inboxallocation.problem.PgErrors;
 import io.inboxallocation.db.Rows;
@@ -33,9 +35,9 @@ public final class LabelCommands extends CommandVerticle {
     on(UpdateLabel.class, this::update);
     on(DeleteLabel.class, this::delete);
     on(AttachLabel.class, c -> change(c.actor(), c.conversationId(), c.labelId(),
-      LabelSql.ATTACH, true));
+      LabelSql.ATTACH, EventType.LABEL_ADDED));
     on(DetachLabel.class, c -> change(c.actor(), c.conversationId(), c.labelId(),
-      LabelSql.DETACH, false));
+      LabelSql.DETACH, EventType.LABEL_REMOVED));
   }
 
   private Future<Label> create(CreateLabel command) {
@@ -60,7 +62,8 @@ public final class LabelCommands extends CommandVerticle {
     Actor actor = command.actor();
     return pool.withTransaction(conn -> editable(conn, actor, command.labelId())
       .compose(label -> conn.preparedQuery(LabelSql.DELETE)
-        .execute(Tuple.of(actor.tenantId(), command.labelId(), actor.subject(), actor.role().name())))
+        .execute(Tuple.of(actor.tenantId(), command.labelId(), actor.subject(), actor.role().name(),
+          EventType.LABEL_REMOVED.name(), EventReason.LABEL_DELETED.name())))
       .mapEmpty());
   }
 
@@ -74,7 +77,7 @@ public final class LabelCommands extends CommandVerticle {
   }
 
   /** Attach or detach: idempotent, and only within the conversation's own inbox. Replies with the conversation. */
-  private Future<Conversation> change(Actor actor, UUID conversationId, UUID labelId, String sql, boolean attach) {
+  private Future<Conversation> change(Actor actor, UUID conversationId, UUID labelId, String sql, EventType event) {
     return pool.withTransaction(conn -> conn.preparedQuery(LabelSql.LOCK_PAIR)
       .execute(Tuple.of(actor.tenantId(), conversationId, labelId, actor.inboxScope()))
       .compose(rows -> Rows.one(rows, row -> row, "conversation"))
@@ -83,11 +86,12 @@ public final class LabelCommands extends CommandVerticle {
         if (labelInbox == null) {
           return Future.failedFuture(ApiError.notFound("label"));
         }
-        if (attach && !labelInbox.equals(pair.getUUID("conversation_inbox"))) {
+        UUID conversationInbox = pair.getUUID("conversation_inbox");
+        if (event == EventType.LABEL_ADDED && !labelInbox.equals(conversationInbox)) {
           return Future.failedFuture(ApiError.conflict("the label belongs to another inbox than the conversation"));
         }
         return conn.preparedQuery(sql).execute(Tuple.of(actor.tenantId(), conversationId, labelId, actor.subject(),
-          actor.role().name(), pair.getString("label_name")));
+          actor.role().name(), pair.getString("label_name")).addValue(event.name()).addValue(conversationInbox));
       })
       .compose(changed -> conn.preparedQuery(LabelSql.CONVERSATION).execute(Tuple.of(conversationId)))
       .map(rows -> Rows.firstOrNull(rows, Conversation::from)));

@@ -1,17 +1,18 @@
 package io.inboxallocation.operator;
 
+import io.inboxallocation.auth.Role;
 import io.inboxallocation.db.Rows;
 import io.vertx.sqlclient.Row;
 
 import java.time.Instant;
 import java.util.UUID;
 
-public record Operator(UUID id, UUID tenantId, String name, String role, Instant createdAt) {
+public record Operator(UUID id, UUID tenantId, String name, Role role, Instant createdAt) {
 
   static final String COLUMNS = "id, tenant_id, name, role, created_at";
 
   static Operator from(Row row) {
-    return new Operator(row.getUUID("id"), row.getUUID("tenant_id"), row.getString("name"), row.getString("role"),
+    return new Operator(row.getUUID("id"), row.getUUID("tenant_id"), row.getString("name"), Role.valueOf(row.getString("role")),
       Rows.instant(row, "created_at"));
   }
 }

@@ -1,7 +1,10 @@
 package io.inboxallocation.operator;
 
 import io.inboxallocation.bus.CommandVerticle;
+import io.inboxallocation.auth.Actor;
 import io.inboxallocation.db.Database;
+import io.inboxallocation.lifecycle.Lifecycle;
+import io.inboxallocation.status.Availability;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.operator.OperatorMessages.CreateOperator;
 import io.inboxallocation.operator.OperatorMessages.DeleteOperator;
@@ -11,7 +14,7 @@ import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
 
-/** Creates, changes and deletes operators. A new operator starts OFFLINE. */
+/** Creates, changes and deletes operators. A new operator starts OFFLINE; a deleted one's conversations are released. */
 public final class OperatorCommands extends CommandVerticle {
 
   private static final String INSERT = """
@@ -21,7 +24,7 @@ public final class OperatorCommands extends CommandVerticle {
       RETURNING *
     ), status AS (
       INSERT INTO operator_status (operator_id, tenant_id, status)
-      SELECT id, tenant_id, 'OFFLINE' FROM created
+      SELECT id, tenant_id, $5 FROM created
     )
     SELECT""" + " " + Operator.COLUMNS + " FROM created";
 
@@ -30,20 +33,8 @@ public final class OperatorCommands extends CommandVerticle {
     WHERE tenant_id = $1 AND id = $2
     RETURNING""" + " " + Operator.COLUMNS;
 
-  // Their conversations go back to the queue first, with an audit event each; then the operator (and, by cascade,
-  // status, subscriptions and grace assignments) goes.
-  private static final String DELETE = """
-    WITH released AS (
-      UPDATE conversation_ref SET state = 'QUEUED', assigned_operator_id = NULL, updated_at = now()
-      WHERE tenant_id = $1 AND assigned_operator_id = $2 AND state = 'ALLOCATED'
-      RETURNING id, tenant_id
-    ), events AS (
-      INSERT INTO domain_event (tenant_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state,
-                                previous_operator_id)
-      SELECT tenant_id, id, 'RELEASED', 'OPERATOR_DELETED', $3, $4, 'ALLOCATED', 'QUEUED', $2 FROM released
-    )
-    DELETE FROM operator WHERE tenant_id = $1 AND id = $2
-    RETURNING id""";
+  // Status, subscriptions and grace assignments go with it, by cascade.
+  private static final String DELETE = "DELETE FROM operator WHERE tenant_id = $1 AND id = $2 RETURNING id";
 
   public OperatorCommands(Database.Clients db) {
     super(db);
@@ -58,19 +49,22 @@ public final class OperatorCommands extends CommandVerticle {
 
   private Future<Operator> create(CreateOperator command) {
     return pool.preparedQuery(INSERT)
-      .execute(Tuple.of(UUID.randomUUID(), command.tenantId(), command.name(), command.role()))
+      .execute(Tuple.of(UUID.randomUUID(), command.tenantId(), command.name(), command.role().name(),
+        Availability.OFFLINE.name()))
       .compose(rows -> Rows.one(rows, Operator::from, "tenant"));
   }
 
   private Future<Operator> update(UpdateOperator command) {
     return pool.preparedQuery(UPDATE)
-      .execute(Tuple.of(command.tenantId(), command.operatorId(), command.name(), command.role()))
+      .execute(Tuple.of(command.tenantId(), command.operatorId(), command.name(),
+        command.role() == null ? null : command.role().name()))
       .compose(rows -> Rows.one(rows, Operator::from, "operator"));
   }
 
   private Future<Void> delete(DeleteOperator command) {
-    return pool.withTransaction(conn -> conn.preparedQuery(DELETE)
-      .execute(Tuple.of(command.tenantId(), command.operatorId(), command.actorId(), command.actorRole()))
+    Actor actor = command.actor();
+    return pool.withTransaction(conn -> Lifecycle.releaseAllOf(conn, actor, command.operatorId())
+      .compose(released -> conn.preparedQuery(DELETE).execute(Tuple.of(actor.tenantId(), command.operatorId())))
       .compose(rows -> Rows.one(rows, row -> null, "operator")));
   }
 }

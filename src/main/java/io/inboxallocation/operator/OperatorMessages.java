@@ -1,6 +1,8 @@
 package io.inboxallocation.operator;
 
 import io.inboxallocation.bus.Items;
+import io.inboxallocation.auth.Actor;
+import io.inboxallocation.auth.Role;
 import io.inboxallocation.bus.Request;
 import java.util.UUID;
 
@@ -10,14 +12,14 @@ public final class OperatorMessages {
   private OperatorMessages() {
   }
 
-  public record CreateOperator(UUID tenantId, String name, String role) implements Request<Operator> {
+  public record CreateOperator(UUID tenantId, String name, Role role) implements Request<Operator> {
   }
 
   /** Null fields are left as they are. */
-  public record UpdateOperator(UUID tenantId, UUID operatorId, String name, String role) implements Request<Operator> {
+  public record UpdateOperator(UUID tenantId, UUID operatorId, String name, Role role) implements Request<Operator> {
   }
 
-  public record DeleteOperator(UUID tenantId, UUID operatorId, String actorId, String actorRole) implements Request<Void> {
+  public record DeleteOperator(Actor actor, UUID operatorId) implements Request<Void> {
   }
 
   public record ListOperators(UUID tenantId) implements Request<Items<Operator>> {

@@ -15,8 +15,4 @@ public record GraceAssignment(UUID id, UUID conversationId, UUID operatorId, Ins
     return new GraceAssignment(row.getUUID("id"), row.getUUID("conversation_id"), row.getUUID("operator_id"),
       Rows.instant(row, "expires_at"), row.getString("reason"));
   }
-
-  /** What one expiry run did. */
-  public record Run(long processed, long requeued) {
-  }
 }

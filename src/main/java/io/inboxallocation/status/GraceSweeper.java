@@ -1,6 +1,7 @@
 package io.inboxallocation.status;
 
 import io.inboxallocation.bus.Bus;
+import io.inboxallocation.lifecycle.Lifecycle;
 import io.inboxallocation.status.StatusMessages.ProcessGrace;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -17,7 +18,6 @@ import java.time.Duration;
 public final class GraceSweeper extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GraceSweeper.class);
-  private static final long BATCH = 500;
 
   private final Duration interval;
   private boolean running;
@@ -40,7 +40,7 @@ public final class GraceSweeper extends VerticleBase {
   private void sweep() {
     Bus.ask(vertx, new ProcessGrace(null)).onComplete(
       run -> {
-        if (run.processed() >= BATCH) {
+        if (run.processed() >= Lifecycle.GraceRun.BATCH) {
           sweep();
         } else {
           running = false;

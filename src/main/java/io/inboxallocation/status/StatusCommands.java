@@ -3,17 +3,18 @@ package io.inboxallocation.status;
 import io.inboxallocation.bus.CommandVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.db.Rows;
-import io.inboxallocation.events.EventLog;
+import io.inboxallocation.conversation.ConversationState;
+import io.inboxallocation.lifecycle.Lifecycle;
 import io.inboxallocation.status.StatusMessages.ProcessGrace;
 import io.inboxallocation.status.StatusMessages.SetStatus;
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
 /**
  * AVAILABLE / OFFLINE, and the grace period in between: going OFFLINE starts a durable grace assignment per
- * allocated conversation; going AVAILABLE cancels them; expiry puts the conversations back in the queue.
+ * allocated conversation; going AVAILABLE cancels them; expiry (a {@link Lifecycle} change) puts the conversations
+ * back in the queue.
  */
 public final class StatusCommands extends CommandVerticle {
 
@@ -34,38 +35,11 @@ public final class StatusCommands extends CommandVerticle {
     SELECT gen_random_uuid(), c.tenant_id, c.id, c.assigned_operator_id,
            now() + make_interval(secs => t.grace_period_seconds), 'OPERATOR_OFFLINE'
     FROM conversation_ref c JOIN tenant t ON t.id = c.tenant_id
-    WHERE c.tenant_id = $1 AND c.assigned_operator_id = $2 AND c.state = 'ALLOCATED'
+    WHERE c.tenant_id = $1 AND c.assigned_operator_id = $2 AND c.state = %s
     FOR UPDATE OF c
-    ON CONFLICT (conversation_id) DO NOTHING""";
+    ON CONFLICT (conversation_id) DO NOTHING""".formatted(ConversationState.ALLOCATED.literal());
 
   private static final String CANCEL_GRACE = "DELETE FROM grace_period_assignment WHERE tenant_id = $1 AND operator_id = $2";
-
-  /**
-   * One statement: take a batch of due assignments (SKIP LOCKED, so sweepers on several nodes never take the same
-   * row), delete them, re-queue the conversations whose owner is still OFFLINE and still owns them, log the events.
-   */
-  private static final String EXPIRE = """
-    WITH due AS (
-      SELECT g.id FROM grace_period_assignment g
-      WHERE g.expires_at <= now() AND ($1::uuid IS NULL OR g.tenant_id = $1)
-      ORDER BY g.expires_at
-      LIMIT 500
-      FOR UPDATE SKIP LOCKED
-    ), removed AS (
-      DELETE FROM grace_period_assignment g USING due WHERE g.id = due.id
-      RETURNING g.conversation_id, g.operator_id
-    ), released AS (
-      UPDATE conversation_ref c SET state = 'QUEUED', assigned_operator_id = NULL, updated_at = now()
-      FROM removed r JOIN operator_status s ON s.operator_id = r.operator_id AND s.status = 'OFFLINE'
-      WHERE c.id = r.conversation_id AND c.state = 'ALLOCATED' AND c.assigned_operator_id = r.operator_id
-      RETURNING c.id, c.tenant_id, r.operator_id
-    ), events AS (
-    """ + EventLog.INSERT_INTO + """
-      SELECT tenant_id, id, 'RELEASED', 'GRACE_EXPIRED', NULL, 'SYSTEM', 'ALLOCATED', 'QUEUED', NULL, operator_id,
-             '{}'::jsonb
-      FROM released
-    )
-    SELECT (SELECT count(*) FROM removed) AS processed, (SELECT count(*) FROM released) AS requeued""";
 
   public StatusCommands(Database.Clients db) {
     super(db);
@@ -74,28 +48,23 @@ public final class StatusCommands extends CommandVerticle {
   @Override
   protected void serve() {
     on(SetStatus.class, this::setStatus);
-    on(ProcessGrace.class, command -> pool.preparedQuery(EXPIRE)
-      .execute(Tuple.of(command.tenantId()))
-      .map(rows -> {
-        Row row = rows.iterator().next();
-        return new GraceAssignment.Run(row.getLong("processed"), row.getLong("requeued"));
-      }));
+    on(ProcessGrace.class, command -> Lifecycle.expireGrace(pool, command.tenantId()));
   }
 
   /** Only a real transition changes anything: a repeated OFFLINE neither restarts nor adds grace assignments. */
   private Future<OperatorStatus> setStatus(SetStatus command) {
     Tuple operator = Tuple.of(command.actor().tenantId(), command.operatorId());
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(operator)
-      .compose(rows -> Rows.one(rows, row -> row.getString("status"), "operator"))
-      .compose(previous -> previous.equals(command.status())
+      .compose(rows -> Rows.one(rows, row -> Availability.valueOf(row.getString("status")), "operator"))
+      .compose(previous -> previous == command.status()
         ? conn.preparedQuery(CURRENT).execute(operator).map(rows -> Rows.firstOrNull(rows, OperatorStatus::from))
         : transition(conn, operator, command.status())));
   }
 
-  private static Future<OperatorStatus> transition(SqlConnection conn, Tuple operator, String status) {
-    return conn.preparedQuery(UPDATE).execute(Tuple.of(operator.getValue(0), operator.getValue(1), status))
+  private static Future<OperatorStatus> transition(SqlConnection conn, Tuple operator, Availability status) {
+    return conn.preparedQuery(UPDATE).execute(Tuple.of(operator.getValue(0), operator.getValue(1), status.name()))
       .map(rows -> Rows.firstOrNull(rows, OperatorStatus::from))
-      .compose(changed -> conn.preparedQuery(status.equals("OFFLINE") ? START_GRACE : CANCEL_GRACE).execute(operator)
+      .compose(changed -> conn.preparedQuery(status == Availability.OFFLINE ? START_GRACE : CANCEL_GRACE).execute(operator)
         .map(graceDone -> changed));
   }
 }

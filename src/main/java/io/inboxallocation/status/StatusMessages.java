@@ -3,6 +3,7 @@ package io.inboxallocation.status;
 import io.inboxallocation.bus.Items;
 import io.inboxallocation.bus.Request;
 import io.inboxallocation.auth.Actor;
+import io.inboxallocation.lifecycle.Lifecycle;
 
 import java.util.UUID;
 
@@ -12,7 +13,7 @@ public final class StatusMessages {
   private StatusMessages() {
   }
 
-  public record SetStatus(Actor actor, UUID operatorId, String status) implements Request<OperatorStatus> {
+  public record SetStatus(Actor actor, UUID operatorId, Availability status) implements Request<OperatorStatus> {
   }
 
   public record GetStatus(UUID tenantId, UUID operatorId) implements Request<OperatorStatus> {
@@ -22,6 +23,6 @@ public final class StatusMessages {
   }
 
   /** Expire what is due: for one tenant, or for all ({@code tenantId} null, the sweeper's run). */
-  public record ProcessGrace(UUID tenantId) implements Request<GraceAssignment.Run> {
+  public record ProcessGrace(UUID tenantId) implements Request<Lifecycle.GraceRun> {
   }
 }
