@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark harness of Inbox & Allocation (issue 3). See bench/README.md.
 #
-#   bench/run.sh                  full run (< 15 min): queue depths 1k / 100k / 1M, poll, ingest, mixed, pgbench, plans
+#   bench/run.sh                  full run (< 15 min): queue depths 1k / 100k / 1M, two poll shapes, ingest, mixed,
+#                                 pgbench, plans
 #   bench/run.sh --smoke          ~1 min including builds (CI): tiny queue, ~3 s per scenario, plans reported only
 #   bench/run.sh --regen-pgbench  rewrite bench/pgbench/*.sql from the service SQL (after changing it)
 #   bench/run.sh --no-build ...   reuse the jars already built
@@ -24,7 +25,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --smoke|--regen-pgbench) args+=("$arg") ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
 done

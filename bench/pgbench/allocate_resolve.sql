@@ -8,7 +8,7 @@
 \set n :client_id % :nops + 1
 -- harness only (not service SQL): operator id of this client; dummy conversation id if the queue is empty
 SELECT id AS op, '00000000-0000-0000-0000-000000000000' AS id, 'ALLOCATED' AS state, id AS assigned_operator_id
-FROM bench_operator WHERE n = :n \gset
+FROM bench_operator WHERE tenant_id = :tenant AND n = :n \gset
 -- POST /allocation/allocate
 -- mirrors io.inboxallocation.auth.Authenticator.LOOKUP (once per HTTP request)
 SELECT o.role
@@ -18,38 +18,52 @@ WHERE t.id = :tenant;
 BEGIN;
 -- mirrors io.inboxallocation.allocation.AllocationSql.LOCK_CALLER_STATUS
 SELECT status FROM operator_status WHERE tenant_id = :tenant AND operator_id = :op FOR UPDATE;
--- mirrors io.inboxallocation.allocation.AllocationSql.ALLOCATE_NEXT
-WITH candidate AS (
-  SELECT q.id
-  FROM operator_inbox_subscription s
-  CROSS JOIN LATERAL (
-    SELECT c.id, c.priority_rank, c.last_activity_at
-    FROM conversation_ref c
-    WHERE c.inbox_id = s.inbox_id AND c.state = 'QUEUED'
-    ORDER BY c.priority_rank DESC, c.last_activity_at, c.id
-    LIMIT 1
-    FOR UPDATE SKIP LOCKED
-  ) q
-  WHERE s.tenant_id = :tenant AND s.operator_id = :op
+-- mirrors io.inboxallocation.lifecycle.Lifecycle.NEXT_QUEUED (Transition.AUTO_ALLOCATE)
+WITH target AS (
+  SELECT c.id, c.state AS from_state, c.assigned_operator_id AS from_owner,
+         coalesce('ALLOCATED'::text, c.state) AS to_state, :op::uuid AS to_owner, c.inbox_id AS to_inbox,
+         'ALLOCATED'::text AS type, 'AUTO'::text AS reason, :op::text AS actor_id, :role::text AS actor_role, '{}'::jsonb AS details
+FROM operator_inbox_subscription s
+CROSS JOIN LATERAL (
+  SELECT q.id, q.state, q.assigned_operator_id, q.inbox_id, q.priority_rank, q.last_activity_at
+  FROM conversation_ref q
+  WHERE q.inbox_id = s.inbox_id AND q.state = 'QUEUED'
   ORDER BY q.priority_rank DESC, q.last_activity_at, q.id
   LIMIT 1
-), updated AS (
-  -- The state is checked again on the row being written: never trust the candidate copy alone.
-  UPDATE conversation_ref c SET state = 'ALLOCATED', assigned_operator_id = :op, updated_at = now()
-  FROM candidate WHERE c.id = candidate.id AND c.state = 'QUEUED'
-  RETURNING c.*
-), event AS (
-INSERT INTO domain_event (tenant_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state,
-                          operator_id, previous_operator_id, details)  SELECT tenant_id, id, 'ALLOCATED', 'AUTO', :op::text, :role::text, 'QUEUED', 'ALLOCATED', :op, NULL, '{}'::jsonb FROM updated
+  FOR UPDATE SKIP LOCKED
+) c
+WHERE s.tenant_id = :tenant AND s.operator_id = :op
+ORDER BY c.priority_rank DESC, c.last_activity_at, c.id
+LIMIT 1
+),
+changed AS (
+  UPDATE conversation_ref c SET
+    state = t.to_state, assigned_operator_id = t.to_owner, inbox_id = t.to_inbox, updated_at = now(),
+    resolved_at = CASE WHEN t.to_state <> 'RESOLVED' THEN NULL WHEN c.state = 'RESOLVED' THEN c.resolved_at ELSE now() END
+  FROM target t
+  WHERE c.id = t.id AND c.state = t.from_state AND c.assigned_operator_id IS NOT DISTINCT FROM t.from_owner
+  RETURNING c.*, t.from_state, t.from_owner, t.type, t.reason, t.actor_id, t.actor_role, t.details
+), cleared AS (
+  DELETE FROM grace_period_assignment g USING changed ch
+  WHERE g.conversation_id = ch.id AND ch.assigned_operator_id IS DISTINCT FROM ch.from_owner
+), logged AS (
+INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state, operator_id, previous_operator_id, details)
+SELECT tenant_id, inbox_id, id, type, reason, actor_id, actor_role, from_state, state, assigned_operator_id, from_owner, details
+FROM changed
 )
-SELECT c.id, c.tenant_id, c.inbox_id, c.external_conversation_id, c.customer_phone_number, c.state,
-c.assigned_operator_id, c.last_message_at, c.message_count, c.priority_rank, c.last_activity_at,
-c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision AS priority_score,
-(SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name, l.id),
-                 '[]'::json)
-   FROM conversation_label cl JOIN label l ON l.id = cl.label_id
-  WHERE cl.conversation_id = c.id) AS labels,
-c.created_at, c.updated_at, c.resolved_at FROM updated c JOIN tenant t ON t.id = c.tenant_id \aset
+SELECT json_build_object(
+  'id', c.id, 'tenantId', c.tenant_id, 'inboxId', c.inbox_id,
+  'externalConversationId', c.external_conversation_id, 'customerPhoneNumber', c.customer_phone_number,
+  'state', c.state, 'assignedOperatorId', c.assigned_operator_id, 'lastMessageAt', api_instant(c.last_message_at),
+  'messageCount', c.message_count,
+  'priorityScore', c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision,
+  'labels', (SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color)
+                                      ORDER BY l.name, l.id), '[]'::json)
+               FROM conversation_label cl JOIN label l ON l.id = cl.label_id
+              WHERE cl.conversation_id = c.id),
+  'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
+  'resolvedAt', api_instant(c.resolved_at))::text AS conversation,
+c.id, c.priority_rank, c.last_activity_at FROM changed c JOIN tenant t ON t.id = c.tenant_id \aset
 COMMIT;
 -- POST /allocation/resolve {conversationId}
 -- mirrors io.inboxallocation.auth.Authenticator.LOOKUP (once per HTTP request)
@@ -59,33 +73,44 @@ LEFT JOIN operator o ON o.tenant_id = t.id AND o.id = :op
 WHERE t.id = :tenant;
 BEGIN;
 -- mirrors io.inboxallocation.allocation.AllocationSql.LOCK_CONVERSATION
-SELECT c.state, c.assigned_operator_id, c.inbox_id,
-       EXISTS (SELECT 1 FROM operator_inbox_subscription s
-               WHERE s.operator_id = :op AND s.inbox_id = c.inbox_id) AS caller_subscribed
+SELECT c.state, c.assigned_operator_id, c.inbox_id
+FROM conversation_ref c
+WHERE c.tenant_id = :tenant AND c.id = :id AND ((:op::uuid IS NULL OR c.inbox_id IN (SELECT s.inbox_id FROM operator_inbox_subscription s WHERE s.operator_id = :op)) OR c.assigned_operator_id = :op)
+FOR UPDATE OF c \aset
+-- mirrors io.inboxallocation.lifecycle.Lifecycle.ONE (Transition.RESOLVE: owner, inbox, details NULL)
+WITH target AS (
+  SELECT c.id, c.state AS from_state, c.assigned_operator_id AS from_owner,
+         coalesce(:resolved::text, c.state) AS to_state, NULL::uuid AS to_owner, coalesce(NULL::uuid, c.inbox_id) AS to_inbox,
+         :resolved::text AS type, NULL::text AS reason, :op::text AS actor_id, :role::text AS actor_role, coalesce(NULL::jsonb, '{}'::jsonb) AS details
 FROM conversation_ref c
 WHERE c.tenant_id = :tenant AND c.id = :id
-FOR UPDATE OF c \aset
--- mirrors io.inboxallocation.allocation.AllocationSql.TRANSITION (resolve: owner NULL, reason NULL)
-WITH cleared AS (
-  DELETE FROM grace_period_assignment WHERE conversation_id = :id
-), updated AS (
+),
+changed AS (
   UPDATE conversation_ref c SET
-    state = :resolved, assigned_operator_id = NULL, updated_at = now(),
-    resolved_at = CASE WHEN :resolved::text = 'RESOLVED' THEN now() END
-  WHERE c.tenant_id = :tenant AND c.id = :id
-  RETURNING c.*
-), event AS (
-INSERT INTO domain_event (tenant_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state,
-                          operator_id, previous_operator_id, details)  SELECT tenant_id, id, :resolved::text, NULL::text, :op::text, :role::text, :state::text, state, assigned_operator_id, :assigned_operator_id::uuid,
-         '{}'::jsonb
-  FROM updated
+    state = t.to_state, assigned_operator_id = t.to_owner, inbox_id = t.to_inbox, updated_at = now(),
+    resolved_at = CASE WHEN t.to_state <> 'RESOLVED' THEN NULL WHEN c.state = 'RESOLVED' THEN c.resolved_at ELSE now() END
+  FROM target t
+  WHERE c.id = t.id AND c.state = t.from_state AND c.assigned_operator_id IS NOT DISTINCT FROM t.from_owner
+  RETURNING c.*, t.from_state, t.from_owner, t.type, t.reason, t.actor_id, t.actor_role, t.details
+), cleared AS (
+  DELETE FROM grace_period_assignment g USING changed ch
+  WHERE g.conversation_id = ch.id AND ch.assigned_operator_id IS DISTINCT FROM ch.from_owner
+), logged AS (
+INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state, operator_id, previous_operator_id, details)
+SELECT tenant_id, inbox_id, id, type, reason, actor_id, actor_role, from_state, state, assigned_operator_id, from_owner, details
+FROM changed
 )
-SELECT c.id, c.tenant_id, c.inbox_id, c.external_conversation_id, c.customer_phone_number, c.state,
-c.assigned_operator_id, c.last_message_at, c.message_count, c.priority_rank, c.last_activity_at,
-c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision AS priority_score,
-(SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name, l.id),
-                 '[]'::json)
-   FROM conversation_label cl JOIN label l ON l.id = cl.label_id
-  WHERE cl.conversation_id = c.id) AS labels,
-c.created_at, c.updated_at, c.resolved_at FROM updated c JOIN tenant t ON t.id = c.tenant_id;
+SELECT json_build_object(
+  'id', c.id, 'tenantId', c.tenant_id, 'inboxId', c.inbox_id,
+  'externalConversationId', c.external_conversation_id, 'customerPhoneNumber', c.customer_phone_number,
+  'state', c.state, 'assignedOperatorId', c.assigned_operator_id, 'lastMessageAt', api_instant(c.last_message_at),
+  'messageCount', c.message_count,
+  'priorityScore', c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision,
+  'labels', (SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color)
+                                      ORDER BY l.name, l.id), '[]'::json)
+               FROM conversation_label cl JOIN label l ON l.id = cl.label_id
+              WHERE cl.conversation_id = c.id),
+  'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
+  'resolvedAt', api_instant(c.resolved_at))::text AS conversation,
+c.id, c.priority_rank, c.last_activity_at FROM changed c JOIN tenant t ON t.id = c.tenant_id;
 COMMIT;

@@ -6,7 +6,7 @@
 -- One POST /conversations upsert by the SERVICE token: 70% updates of an existing externalConversationId
 -- (seeded ids are 1..q), 30% new ids (UPDATE misses, then INSERT), as IngestCommands.upsert does.
 -- Variables from -D: tenant, inbox, q, phone, ts, svc, svcrole=SERVICE.
--- $9 (the new row's id, UUID.randomUUID() in the service) is gen_random_uuid() here.
+-- $7 of the INSERT (the new row's id, UUID.randomUUID() in the service) is gen_random_uuid() here.
 \set r random(1, 100)
 \set mc random(1, 50)
 -- mirrors io.inboxallocation.auth.Authenticator.LOOKUP (SERVICE caller: operator id NULL)
@@ -31,14 +31,19 @@ WITH updated AS (
     AND EXISTS (SELECT 1 FROM inbox i WHERE i.tenant_id = :tenant AND i.id = :inbox)
   RETURNING c.*
 )
-SELECT c.id, c.tenant_id, c.inbox_id, c.external_conversation_id, c.customer_phone_number, c.state,
-c.assigned_operator_id, c.last_message_at, c.message_count, c.priority_rank, c.last_activity_at,
-c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision AS priority_score,
-(SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name, l.id),
-                 '[]'::json)
-   FROM conversation_label cl JOIN label l ON l.id = cl.label_id
-  WHERE cl.conversation_id = c.id) AS labels,
-c.created_at, c.updated_at, c.resolved_at, coalesce(c.state = 'RESOLVED' AND :ts::timestamptz > c.resolved_at, false) AS reopen_due FROM updated c JOIN tenant t ON t.id = c.tenant_id;
+SELECT json_build_object(
+  'id', c.id, 'tenantId', c.tenant_id, 'inboxId', c.inbox_id,
+  'externalConversationId', c.external_conversation_id, 'customerPhoneNumber', c.customer_phone_number,
+  'state', c.state, 'assignedOperatorId', c.assigned_operator_id, 'lastMessageAt', api_instant(c.last_message_at),
+  'messageCount', c.message_count,
+  'priorityScore', c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision,
+  'labels', (SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color)
+                                      ORDER BY l.name, l.id), '[]'::json)
+               FROM conversation_label cl JOIN label l ON l.id = cl.label_id
+              WHERE cl.conversation_id = c.id),
+  'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
+  'resolvedAt', api_instant(c.resolved_at))::text AS conversation,
+c.id, c.priority_rank, c.last_activity_at, coalesce(c.state = 'RESOLVED' AND :ts::timestamptz > c.resolved_at, false) AS reopen_due FROM updated c JOIN tenant t ON t.id = c.tenant_id;
 \else
 \set k random(10000000000, 99999999999)
 -- mirrors io.inboxallocation.conversation.IngestCommands.UPDATE
@@ -56,35 +61,45 @@ WITH updated AS (
     AND EXISTS (SELECT 1 FROM inbox i WHERE i.tenant_id = :tenant AND i.id = :inbox)
   RETURNING c.*
 )
-SELECT c.id, c.tenant_id, c.inbox_id, c.external_conversation_id, c.customer_phone_number, c.state,
-c.assigned_operator_id, c.last_message_at, c.message_count, c.priority_rank, c.last_activity_at,
-c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision AS priority_score,
-(SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name, l.id),
-                 '[]'::json)
-   FROM conversation_label cl JOIN label l ON l.id = cl.label_id
-  WHERE cl.conversation_id = c.id) AS labels,
-c.created_at, c.updated_at, c.resolved_at, coalesce(c.state = 'RESOLVED' AND :ts::timestamptz > c.resolved_at, false) AS reopen_due FROM updated c JOIN tenant t ON t.id = c.tenant_id;
--- mirrors io.inboxallocation.conversation.IngestCommands.INSERT
+SELECT json_build_object(
+  'id', c.id, 'tenantId', c.tenant_id, 'inboxId', c.inbox_id,
+  'externalConversationId', c.external_conversation_id, 'customerPhoneNumber', c.customer_phone_number,
+  'state', c.state, 'assignedOperatorId', c.assigned_operator_id, 'lastMessageAt', api_instant(c.last_message_at),
+  'messageCount', c.message_count,
+  'priorityScore', c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision,
+  'labels', (SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color)
+                                      ORDER BY l.name, l.id), '[]'::json)
+               FROM conversation_label cl JOIN label l ON l.id = cl.label_id
+              WHERE cl.conversation_id = c.id),
+  'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
+  'resolvedAt', api_instant(c.resolved_at))::text AS conversation,
+c.id, c.priority_rank, c.last_activity_at, coalesce(c.state = 'RESOLVED' AND :ts::timestamptz > c.resolved_at, false) AS reopen_due FROM updated c JOIN tenant t ON t.id = c.tenant_id;
+-- mirrors io.inboxallocation.lifecycle.Lifecycle.CREATE (Transition.CREATE)
 WITH created AS (
   INSERT INTO conversation_ref (id, tenant_id, inbox_id, external_conversation_id, customer_phone_number, state,
                                 last_message_at, message_count, priority_rank)
-  SELECT gen_random_uuid()::uuid, i.tenant_id, i.id, :k::text, :phone::text, 'QUEUED', :ts::timestamptz, coalesce(:mc::integer, 0),
+  SELECT gen_random_uuid()::uuid, i.tenant_id, i.id, :k::text, :phone::text, 'QUEUED'::text, :ts::timestamptz, coalesce(:mc::integer, 0),
          priority_rank(t.message_count_weight, t.delay_weight, coalesce(:mc, 0), coalesce(:ts, now()))
   FROM inbox i JOIN tenant t ON t.id = i.tenant_id
   WHERE i.tenant_id = :tenant AND i.id = :inbox
   ON CONFLICT (tenant_id, external_conversation_id) DO NOTHING
   RETURNING *
-), event AS (
-INSERT INTO domain_event (tenant_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state,
-                          operator_id, previous_operator_id, details)  SELECT tenant_id, id, 'CREATED', NULL, :svc::text, :svcrole::text, NULL, 'QUEUED', NULL, NULL, jsonb_build_object('inboxId', inbox_id)
-  FROM created
+), logged AS (
+INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, reason, actor_id, actor_role, to_state, details)
+SELECT tenant_id, inbox_id, id, 'CREATED'::text, NULL::text, :svc::text, :svcrole::text, state, jsonb_build_object('inboxId', inbox_id)
+FROM created
 )
-SELECT c.id, c.tenant_id, c.inbox_id, c.external_conversation_id, c.customer_phone_number, c.state,
-c.assigned_operator_id, c.last_message_at, c.message_count, c.priority_rank, c.last_activity_at,
-c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision AS priority_score,
-(SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY l.name, l.id),
-                 '[]'::json)
-   FROM conversation_label cl JOIN label l ON l.id = cl.label_id
-  WHERE cl.conversation_id = c.id) AS labels,
-c.created_at, c.updated_at, c.resolved_at FROM created c JOIN tenant t ON t.id = c.tenant_id;
+SELECT json_build_object(
+  'id', c.id, 'tenantId', c.tenant_id, 'inboxId', c.inbox_id,
+  'externalConversationId', c.external_conversation_id, 'customerPhoneNumber', c.customer_phone_number,
+  'state', c.state, 'assignedOperatorId', c.assigned_operator_id, 'lastMessageAt', api_instant(c.last_message_at),
+  'messageCount', c.message_count,
+  'priorityScore', c.priority_rank + t.delay_weight * extract(epoch FROM now())::double precision,
+  'labels', (SELECT coalesce(json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color)
+                                      ORDER BY l.name, l.id), '[]'::json)
+               FROM conversation_label cl JOIN label l ON l.id = cl.label_id
+              WHERE cl.conversation_id = c.id),
+  'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
+  'resolvedAt', api_instant(c.resolved_at))::text AS conversation,
+c.id, c.priority_rank, c.last_activity_at FROM created c JOIN tenant t ON t.id = c.tenant_id;
 \endif

@@ -18,6 +18,18 @@ final class Db implements AutoCloseable {
   static final int INBOXES = 50;
   static final int OPERATORS = 200;
   static final int SUBSCRIPTIONS_PER_OPERATOR = 5;
+  // the "poll (few inboxes)" shape: a tenant of its own, every operator subscribed to every inbox
+  static final int FEW_INBOXES = 5;
+  static final int FEW_INBOX_OPERATORS = 50;
+  static final int FEW_INBOX_QUEUE = 10_000;
+
+  /** A seeded tenant; operators and inboxes in bench_operator / bench_inbox order (n = index + 1). */
+  record Tenant(UUID id, List<UUID> operators, List<UUID> inboxes, int subscriptionsPerOperator) {
+    String shape() {
+      return String.format("%d inboxes, %d operators subscribed to %s", inboxes.size(), operators.size(),
+        subscriptionsPerOperator == inboxes.size() ? "all " + subscriptionsPerOperator : subscriptionsPerOperator + " each");
+    }
+  }
 
   final String host;
   final int port;
@@ -25,9 +37,9 @@ final class Db implements AutoCloseable {
   final String name;
   final Connection conn;
 
-  UUID tenantId;
-  final List<UUID> operators = new ArrayList<>();
-  final List<UUID> inboxes = new ArrayList<>();
+  /** The tenant of every scenario but "poll (few inboxes)". */
+  Tenant tenant;
+  Tenant fewInboxes;
 
   Db(String host, int port, String user, String name) throws SQLException {
     this.host = host;
@@ -68,45 +80,71 @@ final class Db implements AutoCloseable {
     }
   }
 
-  /** Tenant, inboxes, operators (all AVAILABLE), subscriptions, and the lookup tables pgbench uses. */
+  /**
+   * The lookup tables pgbench uses (bench_inbox, bench_operator: (tenant_id, n) -> id) and two tenants: the main one
+   * and the "poll (few inboxes)" one.
+   */
   void seedStaff() throws SQLException {
-    tenantId = UUID.randomUUID();
-    exec("INSERT INTO tenant (id, name) VALUES ('" + tenantId + "', 'bench tenant')");
-    exec("CREATE TABLE bench_inbox (n int PRIMARY KEY, id uuid NOT NULL)");
-    exec("CREATE TABLE bench_operator (n int PRIMARY KEY, id uuid NOT NULL)");
-    exec("INSERT INTO bench_inbox SELECT i, gen_random_uuid() FROM generate_series(1, " + INBOXES + ") i");
-    exec("INSERT INTO bench_operator SELECT i, gen_random_uuid() FROM generate_series(1, " + OPERATORS + ") i");
-    exec("INSERT INTO inbox (id, tenant_id, phone_number, display_name) SELECT id, '" + tenantId
-      + "', '+5511300' || lpad(n::text, 5, '0'), 'Bench inbox ' || n FROM bench_inbox");
-    exec("INSERT INTO operator (id, tenant_id, name, role) SELECT id, '" + tenantId
-      + "', 'bench operator ' || n, 'OPERATOR' FROM bench_operator");
-    exec("INSERT INTO operator_status (operator_id, tenant_id, status) SELECT id, '" + tenantId
-      + "', 'AVAILABLE' FROM bench_operator");
-    // Operator n: inboxes (7n + 11k) mod 50 + 1 for k = 0..4: five distinct inboxes, overlapping sets.
+    exec("CREATE TABLE bench_inbox (tenant_id uuid, n int, id uuid NOT NULL, PRIMARY KEY (tenant_id, n))");
+    exec("CREATE TABLE bench_operator (tenant_id uuid, n int, id uuid NOT NULL, PRIMARY KEY (tenant_id, n))");
+    tenant = seedTenant("bench tenant", INBOXES, OPERATORS, SUBSCRIPTIONS_PER_OPERATOR);
+    fewInboxes = seedTenant("bench tenant (few inboxes)", FEW_INBOXES, FEW_INBOX_OPERATORS, FEW_INBOXES);
+  }
+
+  /** A tenant (default weights), its inboxes, operators (all AVAILABLE) and subscriptions. */
+  private Tenant seedTenant(String tenantName, int inboxCount, int operatorCount, int subscriptions) throws SQLException {
+    UUID id = UUID.randomUUID();
+    String t = "'" + id + "'";
+    exec("INSERT INTO tenant (id, name) VALUES (" + t + ", '" + tenantName + "')");
+    exec("INSERT INTO bench_inbox SELECT " + t + ", i, gen_random_uuid() FROM generate_series(1, " + inboxCount + ") i");
+    exec("INSERT INTO bench_operator SELECT " + t + ", i, gen_random_uuid() FROM generate_series(1, " + operatorCount
+      + ") i");
+    exec("INSERT INTO inbox (id, tenant_id, phone_number, display_name) SELECT id, tenant_id,"
+      + " '+5511300' || lpad(n::text, 5, '0'), 'Bench inbox ' || n FROM bench_inbox WHERE tenant_id = " + t);
+    exec("INSERT INTO operator (id, tenant_id, name, role) SELECT id, tenant_id, 'bench operator ' || n, 'OPERATOR'"
+      + " FROM bench_operator WHERE tenant_id = " + t);
+    exec("INSERT INTO operator_status (operator_id, tenant_id, status) SELECT id, tenant_id, 'AVAILABLE'"
+      + " FROM bench_operator WHERE tenant_id = " + t);
+    // Operator n: inboxes (7n + 11k) mod I + 1 for k = 0..S-1: S distinct inboxes (11 is prime to I = 50 and to
+    // I = 5), overlapping sets; with S = I, every inbox.
     exec("INSERT INTO operator_inbox_subscription (id, tenant_id, operator_id, inbox_id) "
-      + "SELECT gen_random_uuid(), '" + tenantId + "', o.id, i.id FROM bench_operator o "
-      + "CROSS JOIN generate_series(0, " + (SUBSCRIPTIONS_PER_OPERATOR - 1) + ") k "
-      + "JOIN bench_inbox i ON i.n = (7 * o.n + 11 * k) % " + INBOXES + " + 1");
-    try (Statement st = conn.createStatement();
-         ResultSet rs = st.executeQuery("SELECT id FROM bench_operator ORDER BY n")) {
+      + "SELECT gen_random_uuid(), o.tenant_id, o.id, i.id FROM bench_operator o "
+      + "CROSS JOIN generate_series(0, " + (subscriptions - 1) + ") k "
+      + "JOIN bench_inbox i ON i.tenant_id = o.tenant_id AND i.n = (7 * o.n + 11 * k) % " + inboxCount + " + 1 "
+      + "WHERE o.tenant_id = " + t);
+    return new Tenant(id, ids("bench_operator", id), ids("bench_inbox", id), subscriptions);
+  }
+
+  private List<UUID> ids(String lookupTable, UUID tenantId) throws SQLException {
+    List<UUID> ids = new ArrayList<>();
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
+      "SELECT id FROM " + lookupTable + " WHERE tenant_id = '" + tenantId + "' ORDER BY n")) {
       while (rs.next()) {
-        operators.add(rs.getObject(1, UUID.class));
+        ids.add(rs.getObject(1, UUID.class));
       }
     }
-    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM bench_inbox ORDER BY n")) {
-      while (rs.next()) {
-        inboxes.add(rs.getObject(1, UUID.class));
-      }
-    }
+    return ids;
+  }
+
+  /** Empties the queue (of every tenant) and gives the main tenant {@code q} QUEUED conversations. */
+  void seedQueue(long q) throws SQLException {
+    exec("TRUNCATE conversation_ref, domain_event CASCADE");
+    insertQueued(tenant, q);
+    exec("VACUUM ANALYZE");
+  }
+
+  /** The queue of the "poll (few inboxes)" tenant, beside the main tenant's (after the last {@link #seedQueue}). */
+  void seedFewInboxQueue() throws SQLException {
+    insertQueued(fewInboxes, FEW_INBOX_QUEUE);
+    exec("VACUUM ANALYZE");
   }
 
   /**
-   * Empties the queue and inserts {@code q} QUEUED conversations: external ids '1'..'q', random inbox, message count
-   * geometric (p = 0.15, mean ~6.7, capped at 200), last message within the last 4 hours (skewed to recent),
-   * priority_rank from the tenant's weights as the service computes it. Then VACUUM ANALYZE.
+   * {@code q} QUEUED conversations of tenant {@code t}: external ids '1'..'q', random inbox, message count geometric
+   * (p = 0.15, mean ~6.7, capped at 200), last message within the last 4 hours (skewed to recent), priority_rank from
+   * the tenant's weights as the service computes it.
    */
-  void seedQueue(long q) throws SQLException {
-    exec("TRUNCATE conversation_ref, domain_event CASCADE");
+  private void insertQueued(Tenant t, long q) throws SQLException {
     exec("SET synchronous_commit = off");
     long chunk = 250_000;
     for (long from = 1; from <= q; from += chunk) {
@@ -116,15 +154,14 @@ final class Db implements AutoCloseable {
         + " SELECT gen_random_uuid(), t.id, bi.id, s.g::text, '+55119' || lpad((s.g % 100000000)::text, 8, '0'),"
         + " 'QUEUED', s.lm, s.mc, priority_rank(t.message_count_weight, t.delay_weight, s.mc, s.lm),"
         + " s.lm - random() * interval '2 hours', s.lm"
-        + " FROM (SELECT g, 1 + floor(random() * " + INBOXES + ")::int AS inbox_n,"
+        + " FROM (SELECT g, 1 + floor(random() * " + t.inboxes().size() + ")::int AS inbox_n,"
         + "         least(200, 1 + floor(ln(1 - random()) / ln(0.85)))::int AS mc,"
         + "         now() - (random() ^ 2) * interval '4 hours' AS lm"
         + "       FROM generate_series(" + from + ", " + to + ") g) s"
-        + " JOIN bench_inbox bi ON bi.n = s.inbox_n"
-        + " CROSS JOIN tenant t WHERE t.id = '" + tenantId + "'");
+        + " JOIN bench_inbox bi ON bi.tenant_id = '" + t.id() + "' AND bi.n = s.inbox_n"
+        + " CROSS JOIN tenant t WHERE t.id = '" + t.id() + "'");
     }
     exec("SET synchronous_commit = on");
-    exec("VACUUM ANALYZE");
   }
 
   /**
@@ -150,12 +187,12 @@ final class Db implements AutoCloseable {
                  + " SELECT gen_random_uuid(), t.id, bi.id, 'r' || (?::bigint + g), '+55119' || lpad(g::text, 8, '0'),"
                  + " 'QUEUED', now(), s.mc, priority_rank(t.message_count_weight, t.delay_weight, s.mc, now())"
                  + " FROM generate_series(1, ?) g"
-                 + " CROSS JOIN LATERAL (SELECT 1 + floor(random() * " + INBOXES + ")::int + 0 * g AS inbox_n,"
-                 + "   (least(200, 1 + floor(ln(1 - random()) / ln(0.85))) + 0 * g)::int AS mc) s"
-                 + " JOIN bench_inbox bi ON bi.n = s.inbox_n CROSS JOIN tenant t WHERE t.id = ?")) {
+                 + " CROSS JOIN LATERAL (SELECT 1 + floor(random() * " + tenant.inboxes().size() + ")::int + 0 * g"
+                 + "   AS inbox_n, (least(200, 1 + floor(ln(1 - random()) / ln(0.85))) + 0 * g)::int AS mc) s"
+                 + " JOIN tenant t ON t.id = ? JOIN bench_inbox bi ON bi.tenant_id = t.id AND bi.n = s.inbox_n")) {
           while (!stop) {
             Thread.sleep(100);
-            count.setObject(1, tenantId);
+            count.setObject(1, tenant.id());
             count.setLong(2, lastId[0]);
             long allocated;
             try (ResultSet rs = count.executeQuery()) {
@@ -169,7 +206,7 @@ final class Db implements AutoCloseable {
             if (allocated > 0) {
               insert.setLong(1, seq);
               insert.setLong(2, allocated);
-              insert.setObject(3, tenantId);
+              insert.setObject(3, tenant.id());
               insert.executeUpdate();
               seq += allocated;
               inserted += allocated;

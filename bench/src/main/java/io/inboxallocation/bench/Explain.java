@@ -33,14 +33,15 @@ final class Explain {
 
   static List<Check> run(Db db, ServiceSql sql) throws SQLException {
     List<Check> checks = new ArrayList<>();
-    UUID tenant = db.tenantId;
-    UUID op = db.operators.get(0);
-    UUID inbox = db.inboxes.get(0);
+    UUID tenant = db.tenant.id();
+    UUID op = db.tenant.operators().get(0);
+    UUID inbox = db.tenant.inboxes().get(0);
     try (Connection c = db.connect(db.name)) {
-      // Allocation: LOCK_CALLER_STATUS is a primary-key probe; the interesting one is ALLOCATE_NEXT.
-      String allocArgs = "('" + tenant + "', '" + op + "', '" + op + "', 'OPERATOR')";
+      // Allocation: LOCK_CALLER_STATUS is a primary-key probe; the interesting one is Lifecycle.NEXT_QUEUED
+      // ($1 tenant, $2..$6 event type, reason, actor, role, new state, $7 operator).
+      String allocArgs = "('" + tenant + "', 'ALLOCATED', 'AUTO', '" + op + "', 'OPERATOR', 'ALLOCATED', '" + op + "')";
       JsonObject alloc = explain(c, "bench_alloc", sql.allocateNext, allocArgs, true);
-      checks.add(check("allocate (AllocationSql.ALLOCATE_NEXT)", alloc, "conversation_queue_by_inbox", true));
+      checks.add(check("allocate (Lifecycle.NEXT_QUEUED)", alloc, "conversation_queue_by_inbox", true));
 
       String pollArgs = "('" + tenant + "', '" + op + "')";
       JsonObject poll = explain(c, "bench_poll", sql.poll, pollArgs, false);

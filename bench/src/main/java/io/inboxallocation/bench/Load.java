@@ -27,6 +27,8 @@ import java.util.function.Function;
 /**
  * Closed-loop HTTP load: each simulated client runs one iteration (one or more requests) and starts the next as soon
  * as it ends. Everything runs on one event loop, so the statistics need no locking beyond the read at the end.
+ * The measured window is also the CPU window of the {@link Proc.Sampler}, so CPU figures and request counts cover
+ * the same seconds (no warm-up, no drain).
  */
 final class Load implements AutoCloseable {
 
@@ -66,23 +68,36 @@ final class Load implements AutoCloseable {
   record Group(String name, int clients, Function<Integer, Future<?>> iteration) {
   }
 
-  /** What a run measured. */
-  record Result(String scenario, double seconds, Map<String, Stats> stats, List<String> errorSamples) {
+  /** What a run measured; {@code cores} is {@link Proc.Sampler#cores()} over the measured window. */
+  record Result(String scenario, double seconds, Map<String, Stats> stats, List<String> errorSamples, JsonObject cores) {
     long errors() {
       return stats.values().stream().mapToLong(s -> s.errors).sum();
+    }
+
+    /** HTTP requests of every operation in the window. */
+    long requests() {
+      return stats.values().stream().mapToLong(Stats::total).sum();
+    }
+
+    /** Service JVM CPU time in the window over the requests of the window, in microseconds; null without requests. */
+    Double serviceCpuUsPerRequest() {
+      long n = requests();
+      return n == 0 ? null : round(cores.getDouble("serviceCpuSeconds") * 1e6 / n);
     }
   }
 
   final Vertx vertx;
   private final WebClient client;
   private final int port;
+  private final Proc.Sampler sampler;
   private volatile boolean running;
   private volatile boolean measuring;
   private final Map<String, Stats> stats = new LinkedHashMap<>();
   private final List<String> errorSamples = new ArrayList<>();
 
-  Load(int port, int maxConnections) {
+  Load(int port, int maxConnections, Proc.Sampler sampler) {
     this.port = port;
+    this.sampler = sampler;
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
     // Keep-alive shorter than the service's 30 s idle timeout, as any well-behaved client's: otherwise a connection
     // left idle between scenarios is reused just as the server closes it.
@@ -165,6 +180,7 @@ final class Load implements AutoCloseable {
       }
     });
     Thread.sleep((long) (warmupSeconds * 1000));
+    sampler.window();
     CountDownLatch reset = new CountDownLatch(1);
     vertx.runOnContext(v -> {
       stats.clear();
@@ -192,6 +208,7 @@ final class Load implements AutoCloseable {
     }
     measuring = false;
     double elapsed = (System.nanoTime() - start) / 1e9;
+    JsonObject cores = sampler.cores();
     running = false;
     if (!stopped.await(60, TimeUnit.SECONDS)) {
       System.out.println("  [" + scenario + "] WARNING: clients still busy 60 s after the end");
@@ -201,7 +218,10 @@ final class Load implements AutoCloseable {
     synchronized (errorSamples) {
       samples = new ArrayList<>(errorSamples);
     }
-    return new Result(scenario, elapsed, copy, samples);
+    Result result = new Result(scenario, elapsed, copy, samples, cores);
+    System.out.printf("  [%s] service CPU %.2f s over %d requests: %s us/request%n", scenario,
+      cores.getDouble("serviceCpuSeconds"), result.requests(), result.serviceCpuUsPerRequest());
+    return result;
   }
 
   private long totalOps() {

@@ -157,18 +157,17 @@ final class Proc {
       sampleCpu(true);
     }
 
-    /** Cores used per category since {@link #window()} (1.0 = one core busy the whole time). */
+    /**
+     * Cores used per category since {@link #window()} (1.0 = one core busy the whole time), plus the service's CPU
+     * seconds in the window (the numerator of the CPU-per-request figure) and the window's length.
+     */
     synchronized JsonObject cores() {
       sampleCpu(false);
       double seconds = (System.nanoTime() - windowStartNs) / 1e9;
       JsonObject out = new JsonObject();
       double ours = 0;
       for (String category : new String[] {"service", "postgres", "pgbench", "harness"}) {
-        long ticks = 0;
-        for (long[] v : cpu.getOrDefault(category, Map.of()).values()) {
-          ticks += v[1] - v[0];
-        }
-        double c = ticks / TICKS / seconds;
+        double c = cpuSeconds(category) / seconds;
         ours += c;
         out.put(category, Load.round(c));
       }
@@ -178,7 +177,17 @@ final class Proc {
       out.put("machineBusy", Load.round(machineCores));
       out.put("other", Load.round(Math.max(0, machineCores - ours)));
       out.put("serviceRssPeakMb", Load.round(windowPeakRssKb / 1024.0));
+      out.put("serviceCpuSeconds", Load.round(cpuSeconds("service")));
+      out.put("windowSeconds", Load.round(seconds));
       return out;
+    }
+
+    private double cpuSeconds(String category) {
+      long ticks = 0;
+      for (long[] v : cpu.getOrDefault(category, Map.of()).values()) {
+        ticks += v[1] - v[0];
+      }
+      return ticks / TICKS;
     }
 
     @Override

@@ -3,6 +3,9 @@ package io.inboxallocation.bench;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /** bench/results/latest.md and the console summary, both from the results JSON. */
 final class Report {
 
@@ -13,6 +16,7 @@ final class Report {
     StringBuilder b = new StringBuilder("== summary (" + r.getString("mode") + ", " + r.getValue("totalSeconds") + " s)\n");
     b.append(depthTable(r));
     b.append(scenarioTable(r));
+    b.append(cpuPerRequestTable(r));
     b.append(targetTable(r));
     return b.toString();
   }
@@ -62,11 +66,24 @@ final class Report {
     if (scenarios != null) {
       for (Object o : scenarios) {
         JsonObject sc = (JsonObject) o;
+        if (sc.getString("shape") != null) {
+          b.append("- ").append(sc.getString("name")).append(": ").append(sc.getString("shape")).append('\n');
+        }
         if ("mixed".equals(sc.getString("name"))) {
-          b.append("Mixed request shares (%): ").append(sc.getJsonObject("requestShares").encode()).append("\n\n");
+          b.append("\nMixed request shares (%): ").append(sc.getJsonObject("requestShares").encode()).append("\n\n");
         }
       }
     }
+    b.append("## Service CPU per request\n\n")
+      .append("CPU time of the service JVM (utime + stime from /proc/<pid>/stat, all its threads) over the measured"
+        + " window, divided by the HTTP requests of that window (every operation; for allocate, allocate and resolve"
+        + " requests both count): what one request costs the service itself, PostgreSQL's work not included. Lower"
+        + " is better; other work on the machine (`other` below) and JIT warm-up raise it, so compare full runs on a"
+        + " quiet machine. \"previous run\" is the same figure in the results file this run replaced");
+    JsonObject previous = r.getJsonObject("previousRun");
+    b.append(previous == null ? " (none).\n" : " (" + previous.getString("file") + ", " + previous.getString("mode")
+      + " run of " + previous.getString("startedAt") + ", commit " + previous.getString("serviceCommit") + ").\n");
+    b.append(cpuPerRequestTable(r)).append('\n');
     b.append(cpuTable(r));
     JsonObject plans = r.getJsonObject("plans");
     if (plans != null) {
@@ -110,7 +127,8 @@ final class Report {
       return "";
     }
     StringBuilder b = new StringBuilder("| Q | allocations/s | p50 ms | p99 ms | p99.9 ms | errors | 204 | resolve p99 ms"
-      + " | pgbench allocations/s | service/pgbench | double-allocation check |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+      + " | pgbench allocations/s | service/pgbench | service CPU µs/request | double-allocation check |\n"
+      + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for (Object o : rows) {
       JsonObject d = (JsonObject) o;
       double resolveP99 = 0;
@@ -120,10 +138,11 @@ final class Report {
         }
       }
       JsonObject check = d.getJsonObject("allocationCheck");
-      b.append(String.format("| %,d | %.0f | %.2f | %.2f | %.2f | %d | %d | %.2f | %.0f | %s | %s |%n", d.getLong("q"),
+      b.append(String.format("| %,d | %.0f | %.2f | %.2f | %.2f | %d | %d | %.2f | %.0f | %s | %s | %s |%n", d.getLong("q"),
         d.getDouble("allocationsPerSecond"), d.getDouble("p50Ms"), d.getDouble("p99Ms"), d.getDouble("p999Ms"),
         d.getLong("errors"), d.getLong("empty204"), resolveP99, d.getJsonObject("pgbench").getDouble("allocationsPerSecond"),
-        d.getValue("ratioToPgbench") + "x", check.getBoolean("ok")
+        d.getValue("ratioToPgbench") + "x", micros(d.getJsonObject("http").getDouble("serviceCpuUsPerRequest")),
+        check.getBoolean("ok")
           ? "OK (" + check.getLong("allocatedEvents") + " events, " + check.getLong("repliesChecked") + " replies)"
           : "FAILED"));
     }
@@ -136,17 +155,21 @@ final class Report {
       return "";
     }
     StringBuilder b = new StringBuilder("\n| scenario | op | clients | per second | p50 ms | p99 ms | p99.9 ms | errors |"
-      + " status codes | pgbench tps | service/pgbench |\n|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|\n");
+      + " status codes | pgbench tps | service/pgbench | service CPU µs/request (all ops) |\n"
+      + "|---|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|\n");
     for (Object o : scenarios) {
       JsonObject s = (JsonObject) o;
+      boolean first = true;
       for (Object op : s.getJsonArray("ops")) {
         JsonObject st = (JsonObject) op;
         JsonObject pg = s.getJsonObject("pgbench");
-        b.append(String.format("| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %d | %s | %s | %s |%n", s.getString("name"),
-          st.getString("op"), s.getValue("concurrency", "56"), st.getDouble("perSecond"), st.getDouble("p50Ms"),
-          st.getDouble("p99Ms"), st.getDouble("p999Ms"), st.getLong("errors"), st.getJsonObject("statusCodes").encode(),
-          pg == null ? "" : String.format("%.0f", pg.getDouble("tps")),
-          pg == null ? "" : s.getValue("ratioToPgbench") + "x"));
+        b.append(String.format("| %s | %s | %s | %.0f | %.2f | %.2f | %.2f | %d | %s | %s | %s | %s |%n",
+          s.getString("name"), st.getString("op"), s.getValue("concurrency", "56"), st.getDouble("perSecond"),
+          st.getDouble("p50Ms"), st.getDouble("p99Ms"), st.getDouble("p999Ms"), st.getLong("errors"),
+          st.getJsonObject("statusCodes").encode(), pg == null ? "" : String.format("%.0f", pg.getDouble("tps")),
+          pg == null ? "" : s.getValue("ratioToPgbench") + "x",
+          first ? micros(s.getDouble("serviceCpuUsPerRequest")) : ""));
+        first = false;
       }
     }
     return b.toString();
@@ -169,8 +192,8 @@ final class Report {
     JsonArray rows = r.getJsonArray("queueDepth", new JsonArray());
     for (Object o : rows) {
       JsonObject d = (JsonObject) o;
-      cpuRow(b, String.format("allocate Q=%,d (HTTP)", d.getLong("q")), d.getJsonObject("cpuCores"));
-      cpuRow(b, String.format("allocate Q=%,d (pgbench)", d.getLong("q")), d.getJsonObject("pgbench").getJsonObject("cpuCores"));
+      cpuRow(b, allocateLabel(d) + " (HTTP)", d.getJsonObject("cpuCores"));
+      cpuRow(b, allocateLabel(d) + " (pgbench)", d.getJsonObject("pgbench").getJsonObject("cpuCores"));
     }
     for (Object o : r.getJsonArray("scenarios", new JsonArray())) {
       JsonObject s = (JsonObject) o;
@@ -180,6 +203,53 @@ final class Report {
       }
     }
     return b.append('\n').toString();
+  }
+
+  /** Each HTTP run of a results JSON (its scenario JSON) by label, in report order. */
+  private static Map<String, JsonObject> httpRuns(JsonObject r) {
+    Map<String, JsonObject> runs = new LinkedHashMap<>();
+    for (Object o : r.getJsonArray("queueDepth", new JsonArray())) {
+      runs.put(allocateLabel((JsonObject) o), ((JsonObject) o).getJsonObject("http"));
+    }
+    for (Object o : r.getJsonArray("scenarios", new JsonArray())) {
+      runs.put(((JsonObject) o).getString("name"), (JsonObject) o);
+    }
+    return runs;
+  }
+
+  private static String allocateLabel(JsonObject depthRow) {
+    return String.format("allocate Q=%,d", depthRow.getLong("q"));
+  }
+
+  /** Run label -> service CPU µs per request, for the runs of {@code r} that have the figure (older files do not). */
+  static JsonObject cpuPerRequest(JsonObject r) {
+    JsonObject out = new JsonObject();
+    httpRuns(r).forEach((label, run) -> {
+      Double us = run == null ? null : run.getDouble("serviceCpuUsPerRequest");
+      if (us != null) {
+        out.put(label, us);
+      }
+    });
+    return out;
+  }
+
+  private static String cpuPerRequestTable(JsonObject r) {
+    JsonObject previousRun = r.getJsonObject("previousRun");
+    JsonObject previous = previousRun == null ? new JsonObject() : previousRun.getJsonObject("serviceCpuUsPerRequest");
+    StringBuilder b = new StringBuilder("\n| run | HTTP requests | service CPU s | service CPU µs/request | previous run"
+      + " | change |\n|---|---:|---:|---:|---:|---:|\n");
+    httpRuns(r).forEach((label, run) -> {
+      Double now = run.getDouble("serviceCpuUsPerRequest");
+      Double before = previous.getDouble(label);
+      b.append(String.format("| %s | %d | %.2f | %s | %s | %s |%n", label, run.getLong("requests", 0L),
+        run.getJsonObject("cpuCores", new JsonObject()).getDouble("serviceCpuSeconds", 0.0), micros(now),
+        micros(before), now == null || before == null ? "n/a" : String.format("%+.0f%%", 100 * (now / before - 1))));
+    });
+    return b.toString();
+  }
+
+  private static String micros(Double us) {
+    return us == null ? "n/a" : String.format("%.0f", us);
   }
 
   private static void cpuRow(StringBuilder b, String name, JsonObject c) {

@@ -48,19 +48,21 @@ final class ServiceSql {
       ClassLoader.getPlatformClassLoader())) {
       c.put("LOOKUP", constant(loader, "io.inboxallocation.auth.Authenticator", "LOOKUP"));
       String alloc = "io.inboxallocation.allocation.AllocationSql";
-      for (String name : List.of("LOCK_CALLER_STATUS", "ALLOCATE_NEXT", "LOCK_CONVERSATION", "TRANSITION")) {
-        c.put(name, constant(loader, alloc, name));
-      }
+      c.put("LOCK_CALLER_STATUS", constant(loader, alloc, "LOCK_CALLER_STATUS"));
+      c.put("LOCK_CONVERSATION", constant(loader, alloc, "LOCK_CONVERSATION"));
+      String lifecycle = "io.inboxallocation.lifecycle.Lifecycle";
+      c.put("ALLOCATE_NEXT", constant(loader, lifecycle, "NEXT_QUEUED"));
+      c.put("TRANSITION", constant(loader, lifecycle, "ONE"));
+      c.put("INSERT", constant(loader, lifecycle, "CREATE"));
       c.put("UPDATE", constant(loader, "io.inboxallocation.conversation.IngestCommands", "UPDATE"));
-      c.put("INSERT", constant(loader, "io.inboxallocation.conversation.IngestCommands", "INSERT"));
 
       // ConversationQueries.list(): selectFrom("conversation_ref") + " WHERE c.tenant_id = $1",
-      // then (operator caller) " AND " + visibleTo("$2"), then the state literal, then ORDER BY sort.orderBy,
-      // then " LIMIT " + (limit + 1).
+      // then (operator caller) " AND " + Visibility.conversation("$2"), then the state literal, then
+      // ORDER BY sort.orderBy, then " LIMIT " + (limit + 1).
       Class<?> conversation = Class.forName("io.inboxallocation.conversation.Conversation", false, loader);
       String select = (String) conversation.getMethod("selectFrom", String.class).invoke(null, "conversation_ref");
-      Method visibleTo = conversation.getMethod("visibleTo", String.class);
-      String visible = (String) visibleTo.invoke(null, "$2");
+      Class<?> visibility = Class.forName("io.inboxallocation.auth.Visibility", false, loader);
+      String visible = (String) visibility.getMethod("conversation", String.class).invoke(null, "$2");
       Class<?> sort = Class.forName("io.inboxallocation.conversation.ConversationMessages$Sort", true, loader);
       Object priority = null;
       for (Object constant : sort.getEnumConstants()) {
@@ -121,7 +123,7 @@ final class ServiceSql {
       \\set n :client_id % :nops + 1
       -- harness only (not service SQL): operator id of this client; dummy conversation id if the queue is empty
       SELECT id AS op, '00000000-0000-0000-0000-000000000000' AS id, 'ALLOCATED' AS state, id AS assigned_operator_id
-      FROM bench_operator WHERE n = :n \\gset
+      FROM bench_operator WHERE tenant_id = :tenant AND n = :n \\gset
       """;
     String lookupOperator = mirror("io.inboxallocation.auth.Authenticator.LOOKUP (once per HTTP request)",
       bind(authLookup, params(":tenant", ":op"))) + ";\n";
@@ -135,42 +137,41 @@ final class ServiceSql {
       .append("BEGIN;\n")
       .append(mirror("io.inboxallocation.allocation.AllocationSql.LOCK_CALLER_STATUS",
         bind(lockCallerStatus, params(":tenant", ":op")))).append(";\n")
-      .append(mirror("io.inboxallocation.allocation.AllocationSql.ALLOCATE_NEXT",
-        bind(allocateNext, params(":tenant", ":op", ":op", ":role")))).append(" \\aset\n")
+      .append(mirror("io.inboxallocation.lifecycle.Lifecycle.NEXT_QUEUED (Transition.AUTO_ALLOCATE)",
+        bind(allocateNext, params(":tenant", "'ALLOCATED'", "'AUTO'", ":op", ":role", "'ALLOCATED'", ":op"))))
+      .append(" \\aset\n")
       .append("COMMIT;\n")
       .append("-- POST /allocation/resolve {conversationId}\n")
       .append(lookupOperator)
       .append("BEGIN;\n")
       .append(mirror("io.inboxallocation.allocation.AllocationSql.LOCK_CONVERSATION",
         bind(lockConversation, params(":tenant", ":id", ":op")))).append(" \\aset\n")
-      .append(mirror("io.inboxallocation.allocation.AllocationSql.TRANSITION (resolve: owner NULL, reason NULL)",
-        bind(transition, params(":tenant", ":id", ":resolved", "NULL", ":resolved", "NULL", ":op", ":role",
-          ":state", ":assigned_operator_id")))).append(";\n")
+      .append(mirror("io.inboxallocation.lifecycle.Lifecycle.ONE (Transition.RESOLVE: owner, inbox, details NULL)",
+        bind(transition, params(":tenant", ":resolved", "NULL", ":op", ":role", ":resolved", ":id", "NULL", "NULL",
+          "NULL")))).append(";\n")
       .append("COMMIT;\n");
     scripts.put("allocate_resolve.sql", alloc.toString());
 
     String poll = header
       + "-- One GET /conversations?state=QUEUED&sort=priority&limit=50 by an OPERATOR.\n"
-      + "-- Variables from -D: tenant, nops (concurrent clients).\n"
+      + "-- Variables from -D: tenant, nops (client c plays the tenant's operator c % nops + 1).\n"
       + pickOperator
       + lookupOperator
       + mirror("io.inboxallocation.conversation.ConversationQueries.list (state=QUEUED, sort=PRIORITY, limit=50,"
-      + " OPERATOR caller: Conversation.visibleTo(\"$2\"), ConversationMessages.Sort.PRIORITY.orderBy)",
+      + " OPERATOR caller: Visibility.conversation(\"$2\"), ConversationMessages.Sort.PRIORITY.orderBy)",
       bind(this.poll, params(":tenant", ":op"))) + ";\n";
     scripts.put("poll.sql", poll);
 
     Map<Integer, String> upsert = params(":tenant", ":inbox", ":k", ":phone", ":ts", ":mc");
-    Map<Integer, String> insert = new LinkedHashMap<>(upsert);
-    insert.put(7, ":svc");
-    insert.put(8, ":svcrole");
-    insert.put(9, "gen_random_uuid()");
+    Map<Integer, String> insert = params(":tenant", "'CREATED'", "NULL", ":svc", ":svcrole", "'QUEUED'",
+      "gen_random_uuid()", ":inbox", ":k", ":phone", ":ts", ":mc");
     String update = mirror("io.inboxallocation.conversation.IngestCommands.UPDATE", bind(ingestUpdate, upsert))
       + ";\n";
     String ingest = header
       + "-- One POST /conversations upsert by the SERVICE token: 70% updates of an existing externalConversationId\n"
       + "-- (seeded ids are 1..q), 30% new ids (UPDATE misses, then INSERT), as IngestCommands.upsert does.\n"
       + "-- Variables from -D: tenant, inbox, q, phone, ts, svc, svcrole=SERVICE.\n"
-      + "-- $9 (the new row's id, UUID.randomUUID() in the service) is gen_random_uuid() here.\n"
+      + "-- $7 of the INSERT (the new row's id, UUID.randomUUID() in the service) is gen_random_uuid() here.\n"
       + "\\set r random(1, 100)\n"
       + "\\set mc random(1, 50)\n"
       + mirror("io.inboxallocation.auth.Authenticator.LOOKUP (SERVICE caller: operator id NULL)",
@@ -181,7 +182,8 @@ final class ServiceSql {
       + "\\else\n"
       + "\\set k random(10000000000, 99999999999)\n"
       + update
-      + mirror("io.inboxallocation.conversation.IngestCommands.INSERT", bind(ingestInsert, insert)) + ";\n"
+      + mirror("io.inboxallocation.lifecycle.Lifecycle.CREATE (Transition.CREATE)", bind(ingestInsert, insert))
+      + ";\n"
       + "\\endif\n";
     scripts.put("ingest.sql", ingest);
     return scripts;
