@@ -8,22 +8,25 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.openapi.router.OpenAPIRoute;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
-import io.vertx.openapi.validation.ValidatedRequest;
+import io.vertx.json.schema.SchemaRepository;
 
 import java.util.Set;
 import java.util.function.Function;
 
-/** Binds operations of the contract: authenticate, check the role, run the handler, write the reply. */
+/** Binds operations of the contract: validate the request, check the caller's role, run the handler, write the reply. */
 public final class Api {
 
   private final Vertx vertx;
   private final RouterBuilder builder;
+  private final SchemaRepository schemas;
   private final Authenticator authenticator;
   private final Idempotency idempotency;
 
-  Api(Vertx vertx, RouterBuilder builder, Authenticator authenticator, Idempotency idempotency) {
+  Api(Vertx vertx, RouterBuilder builder, SchemaRepository schemas, Authenticator authenticator,
+      Idempotency idempotency) {
     this.vertx = vertx;
     this.builder = builder;
+    this.schemas = schemas;
     this.authenticator = authenticator;
     this.idempotency = idempotency;
   }
@@ -31,8 +34,8 @@ public final class Api {
   public void on(String operationId, Set<Role> allowed, Function<ApiRequest, Future<Reply>> handler) {
     route(operationId).addHandler(ctx -> authenticator.actor(ctx.user())
       .map(actor -> Authenticator.require(actor, allowed))
-      .compose(actor -> idempotency.once(ctx, actor, () -> handler.apply(new ApiRequest(vertx,
-        ctx.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST, (ValidatedRequest) null), ctx.queryParams(), actor))))
+      .compose(actor -> idempotency.once(ctx, actor,
+        () -> handler.apply(new ApiRequest(vertx, ctx.get(ValidatedInput.KEY), actor))))
       .onSuccess(reply -> write(ctx, reply))
       .onFailure(ctx::fail));
   }
@@ -50,7 +53,8 @@ public final class Api {
     if (!route.getHandlers().isEmpty()) {
       throw new IllegalStateException("operation " + operationId + " is bound twice");
     }
-    return route;
+    // The router's own validation is off: OperationValidation replaces it, as the first handler of the operation.
+    return route.setDoValidation(false).addHandler(new OperationValidation(schemas, route.getOperation()));
   }
 
   private static void write(RoutingContext ctx, Reply reply) {

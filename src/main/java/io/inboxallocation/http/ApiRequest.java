@@ -6,34 +6,30 @@ import io.inboxallocation.bus.Bus;
 import io.inboxallocation.bus.Request;
 import io.inboxallocation.phone.PhoneNumbers;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.openapi.validation.RequestParameter;
-import io.vertx.openapi.validation.ValidatedRequest;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 import java.util.UUID;
 
 /**
  * A request that passed the contract's validation and authentication. Accessors read the validated values;
- * types and formats were checked by the router, so they only convert.
+ * types and formats were checked against openapi.yaml ({@link OperationValidation}), so they only convert.
  */
-public record ApiRequest(Vertx vertx, ValidatedRequest validated, MultiMap rawQuery, Actor actor) {
+public record ApiRequest(Vertx vertx, ValidatedInput input, Actor actor) {
 
   public <R> Future<R> ask(Request<R> request) {
     return Bus.ask(vertx, request);
   }
 
   public UUID path(String name) {
-    return UUID.fromString(validated.getPathParameters().get(name).getString());
+    return UUID.fromString((String) input.path().get(name));
   }
 
   public String query(String name) {
-    return present(validated.getQuery(), name) ? validated.getQuery().get(name).getString() : null;
+    return (String) input.query().get(name);
   }
 
   public UUID queryUuid(String name) {
@@ -42,12 +38,11 @@ public record ApiRequest(Vertx vertx, ValidatedRequest validated, MultiMap rawQu
   }
 
   public int queryInt(String name, int fallback) {
-    return present(validated.getQuery(), name) ? validated.getQuery().get(name).getInteger() : fallback;
+    return input.query().get(name) instanceof Number value ? value.intValue() : fallback;
   }
 
   public JsonObject body() {
-    RequestParameter body = validated.getBody();
-    return body == null || body.isNull() || !body.isJsonObject() ? new JsonObject() : body.getJsonObject();
+    return input.body() instanceof JsonObject body ? body : new JsonObject();
   }
 
   public UUID uuid(String field) {
@@ -81,17 +76,9 @@ public record ApiRequest(Vertx vertx, ValidatedRequest validated, MultiMap rawQu
     }
   }
 
-  /**
-   * A phone number from the body or the query, normalised to E.164; null when absent. Query values are read raw:
-   * the contract's validator would turn {@code +5511...} into a number first (see openapi.yaml, PhoneQuery).
-   */
+  /** A phone number from the body or the query, normalised to E.164; null when absent. */
   public String phone(String field) {
-    String value = body().containsKey(field) ? body().getString(field) : rawQuery.get(field);
+    String value = body().containsKey(field) ? body().getString(field) : query(field);
     return value == null ? null : PhoneNumbers.toE164(value, field);
-  }
-
-  private static boolean present(Map<String, RequestParameter> parameters, String name) {
-    RequestParameter parameter = parameters.get(name);
-    return parameter != null && !parameter.isNull() && !parameter.isEmpty();
   }
 }

@@ -2,6 +2,7 @@ package io.inboxallocation.http;
 
 import io.inboxallocation.auth.Authenticator;
 import io.inboxallocation.config.AppConfig;
+import io.inboxallocation.problem.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
@@ -52,20 +53,21 @@ public final class HttpVerticle extends VerticleBase {
           .setMaxHeaderSize(16 * 1024)
           .setCompressionSupported(true);
         return vertx.createHttpServer(options)
-          .invalidRequestHandler(Problems::invalidRequest)
+          .invalidRequestHandler(ProblemResponses::invalidRequest)
           .requestHandler(router)
           .listen(config.httpPort());
       }));
   }
 
   private Router router(OpenAPIContract contract, String yaml) {
-    RouterBuilder builder = RouterBuilder.create(vertx, contract, new StringParameters());
+    RouterBuilder builder = RouterBuilder.create(vertx, contract);
     // First: the whole request, body upload included, must finish within the timeout (a trickling body too).
     builder.rootHandler(TimeoutHandler.create(config.requestTimeout().toMillis(), 503));
+    builder.rootHandler(new PercentEncoding());
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwt));
 
-    Api api = new Api(vertx, builder, new Authenticator(db.pipelined()),
+    Api api = new Api(vertx, builder, contract.getSchemaRepository(), new Authenticator(db.pipelined()),
       new Idempotency(db.pool(), config.requestTimeout()));
     api.open("health", health());
     capabilities.forEach(routes -> routes.bind(api));
@@ -79,7 +81,7 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = builder.createRouter();
     SwaggerUi.mount(router, yaml);
-    Problems problems = new Problems();
+    ProblemResponses problems = new ProblemResponses(new Problems(BODY_LIMIT_BYTES));
     router.route().last().failureHandler(problems);
     router.errorHandler(404, problems);
     router.errorHandler(405, problems);
