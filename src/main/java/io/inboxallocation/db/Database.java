@@ -40,6 +40,9 @@ public final class Database {
     PgConnectOptions connect = new PgConnectOptions(config.database())
       .setCachePreparedStatements(true)
       .setPreparedStatementCacheMaxSize(256)
+      // The client caches only statements up to 2 KiB by default; ours (the lifecycle's CTEs, conversations rendered
+      // as JSON) are longer, and re-planning them on every execution doubled PostgreSQL's CPU per allocation.
+      .setPreparedStatementCacheSqlLimit(16 * 1024)
       .setPipeliningLimit(64)
       .addProperty("statement_timeout", String.valueOf(config.requestTimeout().toMillis()))
       .addProperty("application_name", "inbox-allocation");
