@@ -6,7 +6,10 @@ import io.inboxallocation.auth.Actor;
 
 import java.util.UUID;
 
-/** Event-bus messages of the allocation commands; each is a {@link io.inboxallocation.bus.Request}, addressed by its class. Replies are conversations (null: none). */
+/**
+ * Event-bus messages of the allocation commands; each is a {@link io.inboxallocation.bus.Request}, addressed by its class.
+ * Replies are conversations (null: none).
+ */
 public final class AllocationMessages {
 
   private AllocationMessages() {

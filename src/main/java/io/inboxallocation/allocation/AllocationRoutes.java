@@ -17,10 +17,15 @@ public final class AllocationRoutes implements Routes {
   public void bind(Api api) {
     api.on("allocateConversation", Role.STAFF, req -> req.ask(new Allocate(req.actor()))
       .map(Reply::ok));
-    api.on("claimConversation", Role.STAFF, req -> req.ask(new Claim(req.actor(), req.uuid("conversationId"))).map(Reply::ok));
-    api.on("resolveConversation", Role.STAFF, req -> req.ask(new Resolve(req.actor(), req.uuid("conversationId"))).map(Reply::ok));
-    api.on("deallocateConversation", Role.STAFF, req -> req.ask(new Deallocate(req.actor(), req.uuid("conversationId"))).map(Reply::ok));
-    api.on("reassignConversation", Role.MANAGERS, req -> req.ask(new Reassign(req.actor(), req.uuid("conversationId"), req.uuid("newOperatorId"))).map(Reply::ok));
-    api.on("moveConversationInbox", Role.MANAGERS, req -> req.ask(new MoveInbox(req.actor(), req.uuid("conversationId"), req.uuid("newInboxId"))).map(Reply::ok));
+    api.on("claimConversation", Role.STAFF, req -> req.ask(
+        new Claim(req.actor(), req.uuid("conversationId"))).map(Reply::ok));
+    api.on("resolveConversation", Role.STAFF, req -> req.ask(
+        new Resolve(req.actor(), req.uuid("conversationId"))).map(Reply::ok));
+    api.on("deallocateConversation", Role.STAFF, req -> req.ask(
+        new Deallocate(req.actor(), req.uuid("conversationId"))).map(Reply::ok));
+    api.on("reassignConversation", Role.MANAGERS, req -> req.ask(
+        new Reassign(req.actor(), req.uuid("conversationId"), req.uuid("newOperatorId"))).map(Reply::ok));
+    api.on("moveConversationInbox", Role.MANAGERS, req -> req.ask(
+        new MoveInbox(req.actor(), req.uuid("conversationId"), req.uuid("newInboxId"))).map(Reply::ok));
   }
 }

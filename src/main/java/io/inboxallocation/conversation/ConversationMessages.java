@@ -8,7 +8,9 @@ import io.inboxallocation.auth.Actor;
 import java.time.Instant;
 import java.util.UUID;
 
-/** Event-bus messages of the conversation capability; each is a {@link io.inboxallocation.bus.Request}, addressed by its class. */
+/**
+ * Event-bus messages of the conversation capability; each is a {@link io.inboxallocation.bus.Request}, addressed by its class.
+ */
 public final class ConversationMessages {
 
   private ConversationMessages() {

@@ -6,7 +6,9 @@ import io.inboxallocation.auth.Actor;
 
 import java.util.UUID;
 
-/** Event-bus messages of inboxes and operator-inbox subscriptions; each is a {@link io.inboxallocation.bus.Request}, addressed by its class. */
+/**
+ * Event-bus messages of inboxes and operator-inbox subscriptions; each is a {@link io.inboxallocation.bus.Request}, addressed by its class.
+ */
 public final class InboxMessages {
 
   private InboxMessages() {

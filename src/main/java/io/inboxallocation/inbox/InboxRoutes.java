@@ -19,7 +19,8 @@ public final class InboxRoutes implements Routes {
 
   @Override
   public void bind(Api api) {
-    api.on("createInbox", Role.MANAGERS, req -> req.ask(new CreateInbox(req.actor().tenantId(), req.phone("phoneNumber"), req.string("displayName")))
+    api.on("createInbox", Role.MANAGERS, req -> req.ask(
+        new CreateInbox(req.actor().tenantId(), req.phone("phoneNumber"), req.string("displayName")))
       .map(Reply::created));
     api.on("listInboxes", Role.TENANT, req -> req.ask(new ListInboxes(req.actor()))
       .map(Reply::ok));
@@ -31,14 +32,17 @@ public final class InboxRoutes implements Routes {
     api.on("deleteInbox", Role.MANAGERS, req -> req.ask(new DeleteInbox(req.actor().tenantId(), req.path("inboxId")))
       .map(deleted -> Reply.noContent()));
 
-    api.on("createSubscription", Role.MANAGERS, req -> req.ask(new Subscribe(req.actor().tenantId(), req.uuid("operatorId"), req.uuid("inboxId")))
+    api.on("createSubscription", Role.MANAGERS, req -> req.ask(
+        new Subscribe(req.actor().tenantId(), req.uuid("operatorId"), req.uuid("inboxId")))
       .map(result -> result.created() ? Reply.created(result.subscription()) : Reply.ok(result.subscription())));
     api.on("listSubscriptions", Role.STAFF, req -> {
       // Operators see their own subscriptions only, whatever they filter on.
       UUID operatorId = req.actor().role().seesAllInboxes() ? req.queryUuid("operatorId") : req.actor().operatorId();
-      return req.ask(new ListSubscriptions(req.actor().tenantId(), operatorId, req.queryUuid("inboxId"))).map(Reply::ok);
+      return req.ask(
+          new ListSubscriptions(req.actor().tenantId(), operatorId, req.queryUuid("inboxId"))).map(Reply::ok);
     });
-    api.on("deleteSubscription", Role.MANAGERS, req -> req.ask(new Unsubscribe(req.actor().tenantId(), req.path("subscriptionId")))
+    api.on("deleteSubscription", Role.MANAGERS, req -> req.ask(
+        new Unsubscribe(req.actor().tenantId(), req.path("subscriptionId")))
       .map(deleted -> Reply.noContent()));
   }
 }

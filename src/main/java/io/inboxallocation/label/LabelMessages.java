@@ -7,7 +7,9 @@ import io.inboxallocation.auth.Actor;
 
 import java.util.UUID;
 
-/** Event-bus messages of labels; each is a {@link io.inboxallocation.bus.Request}, addressed by its class. */
+/**
+ * Event-bus messages of labels; each is a {@link io.inboxallocation.bus.Request}, addressed by its class.
+ */
 public final class LabelMessages {
 
   private LabelMessages() {

@@ -18,12 +18,16 @@ public final class LabelRoutes implements Routes {
   public void bind(Api api) {
     api.on("createLabel", Role.STAFF, req -> req.ask(new CreateLabel(req.actor(),
       req.uuid("inboxId"), req.string("name"), req.string("color"))).map(Reply::created));
-    api.on("listLabels", Role.TENANT, req -> req.ask(new ListLabels(req.actor(), req.queryUuid("inboxId"))).map(Reply::ok));
+    api.on("listLabels", Role.TENANT, req -> req.ask(
+        new ListLabels(req.actor(), req.queryUuid("inboxId"))).map(Reply::ok));
     api.on("getLabel", Role.TENANT, req -> req.ask(new GetLabel(req.actor(), req.path("labelId"))).map(Reply::ok));
     api.on("updateLabel", Role.STAFF, req -> req.ask(new UpdateLabel(req.actor(),
       req.path("labelId"), req.string("name"), req.string("color"))).map(Reply::ok));
-    api.on("deleteLabel", Role.STAFF, req -> req.ask(new DeleteLabel(req.actor(), req.path("labelId"))).map(deleted -> Reply.noContent()));
-    api.on("attachLabel", Role.TENANT, req -> req.ask(new AttachLabel(req.actor(), req.path("conversationId"), req.path("labelId"))).map(Reply::ok));
-    api.on("detachLabel", Role.TENANT, req -> req.ask(new DetachLabel(req.actor(), req.path("conversationId"), req.path("labelId"))).map(Reply::ok));
+    api.on("deleteLabel", Role.STAFF, req -> req.ask(
+        new DeleteLabel(req.actor(), req.path("labelId"))).map(deleted -> Reply.noContent()));
+    api.on("attachLabel", Role.TENANT, req -> req.ask(
+        new AttachLabel(req.actor(), req.path("conversationId"), req.path("labelId"))).map(Reply::ok));
+    api.on("detachLabel", Role.TENANT, req -> req.ask(
+        new DetachLabel(req.actor(), req.path("conversationId"), req.path("labelId"))).map(Reply::ok));
   }
 }

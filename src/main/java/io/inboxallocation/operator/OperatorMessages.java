@@ -6,7 +6,9 @@ import io.inboxallocation.auth.Role;
 import io.inboxallocation.bus.Request;
 import java.util.UUID;
 
-/** Event-bus messages of the operator capability; each is a {@link io.inboxallocation.bus.Request}, addressed by its class. */
+/**
+ * Event-bus messages of the operator capability; each is a {@link io.inboxallocation.bus.Request}, addressed by its class.
+ */
 public final class OperatorMessages {
 
   private OperatorMessages() {

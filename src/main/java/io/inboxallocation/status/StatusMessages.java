@@ -7,7 +7,9 @@ import io.inboxallocation.lifecycle.Lifecycle;
 
 import java.util.UUID;
 
-/** Event-bus messages of operator status and grace; each is a {@link io.inboxallocation.bus.Request}, addressed by its class. */
+/**
+ * Event-bus messages of operator status and grace; each is a {@link io.inboxallocation.bus.Request}, addressed by its class.
+ */
 public final class StatusMessages {
 
   private StatusMessages() {

@@ -3,7 +3,9 @@ package io.inboxallocation.tenant;
 import io.inboxallocation.bus.Request;
 import java.util.UUID;
 
-/** Event-bus messages of the tenant capability; each is a {@link io.inboxallocation.bus.Request}, addressed by its class. */
+/**
+ * Event-bus messages of the tenant capability; each is a {@link io.inboxallocation.bus.Request}, addressed by its class.
+ */
 public final class TenantMessages {
 
   private TenantMessages() {
