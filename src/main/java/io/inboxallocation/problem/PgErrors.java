@@ -5,6 +5,7 @@ import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 
+import java.io.IOException;
 import java.net.ConnectException;
 
 /** Turns what PostgreSQL says into what a client should hear; null means "a bug of ours" (500). */
@@ -29,8 +30,10 @@ public final class PgErrors {
       };
     }
     String message = String.valueOf(failure.getMessage()).toLowerCase();
-    if (failure instanceof ClosedConnectionException || failure instanceof ConnectException
-      || failure.getCause() instanceof ConnectException || failure instanceof java.net.SocketException
+    // An I/O failure on a database connection ("Connection reset by peer" is a plain IOException, not a
+    // SocketException) is an outage too.
+    if (failure instanceof ClosedConnectionException || failure instanceof IOException
+      || failure.getCause() instanceof ConnectException
       || (failure instanceof VertxException && (message.contains("timeout") || message.contains("pool closed")))) {
       return ApiError.unavailable("the database is unavailable");
     }
