@@ -2,6 +2,7 @@ package io.inboxallocation.lifecycle;
 
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.conversation.Conversation;
+import io.inboxallocation.db.Rows;
 import io.inboxallocation.events.EventActor;
 import io.inboxallocation.events.EventLog;
 import io.inboxallocation.status.Availability;
@@ -190,7 +191,7 @@ public final class Lifecycle {
   public static Future<Conversation> reopen(SqlClient client, Actor actor, UUID conversationId, Instant messageAt) {
     return client.preparedQuery(REOPEN)
       .execute(common(actor.tenantId(), Transition.REOPEN, EventActor.of(actor)).addValue(conversationId)
-        .addValue(io.inboxallocation.db.Rows.timestamp(messageAt)))
+        .addValue(Rows.timestamp(messageAt)))
       .map(Lifecycle::conversation);
   }
 
@@ -217,7 +218,7 @@ public final class Lifecycle {
       .execute(common(actor.tenantId(), Transition.CREATE, EventActor.of(actor))
         .addValue(UUID.randomUUID()).addValue(conversation.inboxId()).addValue(conversation.externalConversationId())
         .addValue(conversation.customerPhoneNumber())
-        .addValue(io.inboxallocation.db.Rows.timestamp(conversation.lastMessageAt()))
+        .addValue(Rows.timestamp(conversation.lastMessageAt()))
         .addValue(conversation.messageCount()))
       .map(Lifecycle::conversation);
   }
