@@ -2,7 +2,7 @@
 # The benchmark harness of Inbox & Allocation (issue 3). See bench/README.md.
 #
 #   bench/run.sh                  full run (< 15 min): queue depths 1k / 100k / 1M, two poll shapes, ingest, mixed,
-#                                 pgbench, plans
+#                                 pgbench, plans; event feed: conditional poll, push over two nodes, idle sockets
 #   bench/run.sh --smoke          ~1 min including builds (CI): tiny queue, ~3 s per scenario, plans reported only
 #   bench/run.sh --regen-pgbench  rewrite bench/pgbench/*.sql from the service SQL (after changing it)
 #   bench/run.sh --no-build ...   reuse the jars already built
@@ -10,9 +10,10 @@
 # Environment: PGHOST PGPORT PGUSER (PGPASSWORD) for PostgreSQL (default 127.0.0.1:5432, postgres);
 # BENCH_SERVICE_BUILD_DIR (default target) to build the service elsewhere (-DbuildDirectory), so a bench run does not
 # touch a target/ another build is using; BENCH_SERVICE_JAVA_OPTS for the service JVM; BENCH_DEPTHS (e.g. 1000,100000),
-# BENCH_WARMUP, BENCH_DURATION, BENCH_PGBENCH_SECONDS (seconds) to shorten or lengthen a run; BENCH_KEEP_DB=1.
-# Exit status: non-zero when a scenario had errors, the double-allocation check failed, pgbench failed, or (full run
-# only) a plan check failed. Missed performance targets are reported in bench/results/latest.md, not failed.
+# BENCH_WARMUP, BENCH_DURATION, BENCH_PGBENCH_SECONDS (seconds) to shorten or lengthen a run; BENCH_KEEP_DB=1;
+# BENCH_PUSH_SOCKETS, BENCH_PUSH_RATE (commands/s), BENCH_IDLE_SOCKETS for the WebSocket scenarios.
+# Exit status: non-zero when a scenario had errors, the double-allocation or push delivery check failed, a WebSocket
+# failed, pgbench failed, or (full run only) a plan check failed. Missed targets are reported in results/latest.md.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,7 +26,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --smoke|--regen-pgbench) args+=("$arg") ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -53,5 +54,11 @@ if [ "$build" = 1 ]; then
   wait "$service_pid"
   echo "   built in $(( $(date +%s) - t0 )) s"
 fi
+
+# The idle-sockets scenario holds 10,000 WebSockets: one descriptor each in the harness and in the service node (a
+# child of the harness, so it inherits the limit). Raise the soft limit; fall back to the hard limit where 65536 is
+# not allowed.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "== open files limit: $(ulimit -n)"
 
 exec java -Xms64m -Xmx1g -XX:+UseParallelGC -jar "$bench_jar" --repo "$repo" --service-jar "$service_jar" ${args[@]+"${args[@]}"}

@@ -10,8 +10,10 @@
 SELECT id AS op, '00000000-0000-0000-0000-000000000000' AS id, 'ALLOCATED' AS state, id AS assigned_operator_id
 FROM bench_operator WHERE tenant_id = :tenant AND n = :n \gset
 -- POST /allocation/allocate
--- mirrors io.inboxallocation.auth.Authenticator.LOOKUP (once per HTTP request)
-SELECT o.role
+-- mirrors io.inboxallocation.auth.AccessCache.LOOKUP (per HTTP request while this node has writes to the tenant in flight, as under this load)
+SELECT t.id AS tenant_id, o.role,
+       (SELECT coalesce(array_agg(s.inbox_id), '{}') FROM operator_inbox_subscription s WHERE s.operator_id = o.id)
+         AS inboxes
 FROM tenant t
 LEFT JOIN operator o ON o.tenant_id = t.id AND o.id = :op
 WHERE t.id = :tenant;
@@ -47,11 +49,8 @@ changed AS (
   DELETE FROM grace_period_assignment g USING changed ch
   WHERE g.conversation_id = ch.id AND ch.assigned_operator_id IS DISTINCT FROM ch.from_owner
 ), logged AS (
-INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state, operator_id, previous_operator_id, details)
-SELECT tenant_id, inbox_id, id, type, reason, actor_id, actor_role, from_state, state, assigned_operator_id, from_owner, details
-FROM changed
-)
-SELECT json_build_object(
+INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state, operator_id, previous_operator_id, details, conversation)
+SELECT c.tenant_id, c.inbox_id, c.id, c.type, c.reason, c.actor_id, c.actor_role, c.from_state, c.state, c.assigned_operator_id, c.from_owner, c.details, json_build_object(
   'id', c.id, 'tenantId', c.tenant_id, 'inboxId', c.inbox_id,
   'externalConversationId', c.external_conversation_id, 'customerPhoneNumber', c.customer_phone_number,
   'state', c.state, 'assignedOperatorId', c.assigned_operator_id, 'lastMessageAt', api_instant(c.last_message_at),
@@ -62,12 +61,17 @@ SELECT json_build_object(
                FROM conversation_label cl JOIN label l ON l.id = cl.label_id
               WHERE cl.conversation_id = c.id),
   'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
-  'resolvedAt', api_instant(c.resolved_at))::text AS conversation,
-c.id, c.priority_rank, c.last_activity_at FROM changed c JOIN tenant t ON t.id = c.tenant_id \aset
+  'resolvedAt', api_instant(c.resolved_at))::text
+FROM changed c JOIN tenant t ON t.id = c.tenant_id
+  RETURNING conversation
+)
+SELECT conversation FROM logged \aset
 COMMIT;
 -- POST /allocation/resolve {conversationId}
--- mirrors io.inboxallocation.auth.Authenticator.LOOKUP (once per HTTP request)
-SELECT o.role
+-- mirrors io.inboxallocation.auth.AccessCache.LOOKUP (per HTTP request while this node has writes to the tenant in flight, as under this load)
+SELECT t.id AS tenant_id, o.role,
+       (SELECT coalesce(array_agg(s.inbox_id), '{}') FROM operator_inbox_subscription s WHERE s.operator_id = o.id)
+         AS inboxes
 FROM tenant t
 LEFT JOIN operator o ON o.tenant_id = t.id AND o.id = :op
 WHERE t.id = :tenant;
@@ -96,11 +100,8 @@ changed AS (
   DELETE FROM grace_period_assignment g USING changed ch
   WHERE g.conversation_id = ch.id AND ch.assigned_operator_id IS DISTINCT FROM ch.from_owner
 ), logged AS (
-INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state, operator_id, previous_operator_id, details)
-SELECT tenant_id, inbox_id, id, type, reason, actor_id, actor_role, from_state, state, assigned_operator_id, from_owner, details
-FROM changed
-)
-SELECT json_build_object(
+INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state, operator_id, previous_operator_id, details, conversation)
+SELECT c.tenant_id, c.inbox_id, c.id, c.type, c.reason, c.actor_id, c.actor_role, c.from_state, c.state, c.assigned_operator_id, c.from_owner, c.details, json_build_object(
   'id', c.id, 'tenantId', c.tenant_id, 'inboxId', c.inbox_id,
   'externalConversationId', c.external_conversation_id, 'customerPhoneNumber', c.customer_phone_number,
   'state', c.state, 'assignedOperatorId', c.assigned_operator_id, 'lastMessageAt', api_instant(c.last_message_at),
@@ -111,6 +112,9 @@ SELECT json_build_object(
                FROM conversation_label cl JOIN label l ON l.id = cl.label_id
               WHERE cl.conversation_id = c.id),
   'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
-  'resolvedAt', api_instant(c.resolved_at))::text AS conversation,
-c.id, c.priority_rank, c.last_activity_at FROM changed c JOIN tenant t ON t.id = c.tenant_id;
+  'resolvedAt', api_instant(c.resolved_at))::text
+FROM changed c JOIN tenant t ON t.id = c.tenant_id
+  RETURNING conversation
+)
+SELECT conversation FROM logged;
 COMMIT;

@@ -9,8 +9,10 @@
 -- $7 of the INSERT (the new row's id, UUID.randomUUID() in the service) is gen_random_uuid() here.
 \set r random(1, 100)
 \set mc random(1, 50)
--- mirrors io.inboxallocation.auth.Authenticator.LOOKUP (SERVICE caller: operator id NULL)
-SELECT o.role
+-- mirrors io.inboxallocation.auth.AccessCache.LOOKUP (SERVICE caller: operator id NULL; per request while this node has writes to the tenant in flight)
+SELECT t.id AS tenant_id, o.role,
+       (SELECT coalesce(array_agg(s.inbox_id), '{}') FROM operator_inbox_subscription s WHERE s.operator_id = o.id)
+         AS inboxes
 FROM tenant t
 LEFT JOIN operator o ON o.tenant_id = t.id AND o.id = NULL
 WHERE t.id = :tenant;
@@ -30,8 +32,9 @@ WITH updated AS (
   WHERE c.tenant_id = :tenant AND c.external_conversation_id = :k AND t.id = c.tenant_id
     AND EXISTS (SELECT 1 FROM inbox i WHERE i.tenant_id = :tenant AND i.id = :inbox)
   RETURNING c.*
-)
-SELECT json_build_object(
+), logged AS (
+INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, actor_id, actor_role, operator_id, conversation)
+SELECT c.tenant_id, c.inbox_id, c.id, 'UPDATED', :svc::text, :svcrole::text, c.assigned_operator_id, json_build_object(
   'id', c.id, 'tenantId', c.tenant_id, 'inboxId', c.inbox_id,
   'externalConversationId', c.external_conversation_id, 'customerPhoneNumber', c.customer_phone_number,
   'state', c.state, 'assignedOperatorId', c.assigned_operator_id, 'lastMessageAt', api_instant(c.last_message_at),
@@ -42,8 +45,13 @@ SELECT json_build_object(
                FROM conversation_label cl JOIN label l ON l.id = cl.label_id
               WHERE cl.conversation_id = c.id),
   'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
-  'resolvedAt', api_instant(c.resolved_at))::text AS conversation,
-c.id, c.priority_rank, c.last_activity_at, coalesce(c.state = 'RESOLVED' AND :ts::timestamptz > c.resolved_at, false) AS reopen_due FROM updated c JOIN tenant t ON t.id = c.tenant_id;
+  'resolvedAt', api_instant(c.resolved_at))::text
+FROM updated c JOIN tenant t ON t.id = c.tenant_id
+  RETURNING conversation
+)
+SELECT l.conversation, c.id,
+       coalesce(c.state = 'RESOLVED' AND :ts::timestamptz > c.resolved_at, false) AS reopen_due
+FROM updated c CROSS JOIN logged l;
 \else
 \set k random(10000000000, 99999999999)
 -- mirrors io.inboxallocation.conversation.IngestCommands.UPDATE
@@ -60,8 +68,9 @@ WITH updated AS (
   WHERE c.tenant_id = :tenant AND c.external_conversation_id = :k AND t.id = c.tenant_id
     AND EXISTS (SELECT 1 FROM inbox i WHERE i.tenant_id = :tenant AND i.id = :inbox)
   RETURNING c.*
-)
-SELECT json_build_object(
+), logged AS (
+INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, actor_id, actor_role, operator_id, conversation)
+SELECT c.tenant_id, c.inbox_id, c.id, 'UPDATED', :svc::text, :svcrole::text, c.assigned_operator_id, json_build_object(
   'id', c.id, 'tenantId', c.tenant_id, 'inboxId', c.inbox_id,
   'externalConversationId', c.external_conversation_id, 'customerPhoneNumber', c.customer_phone_number,
   'state', c.state, 'assignedOperatorId', c.assigned_operator_id, 'lastMessageAt', api_instant(c.last_message_at),
@@ -72,8 +81,13 @@ SELECT json_build_object(
                FROM conversation_label cl JOIN label l ON l.id = cl.label_id
               WHERE cl.conversation_id = c.id),
   'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
-  'resolvedAt', api_instant(c.resolved_at))::text AS conversation,
-c.id, c.priority_rank, c.last_activity_at, coalesce(c.state = 'RESOLVED' AND :ts::timestamptz > c.resolved_at, false) AS reopen_due FROM updated c JOIN tenant t ON t.id = c.tenant_id;
+  'resolvedAt', api_instant(c.resolved_at))::text
+FROM updated c JOIN tenant t ON t.id = c.tenant_id
+  RETURNING conversation
+)
+SELECT l.conversation, c.id,
+       coalesce(c.state = 'RESOLVED' AND :ts::timestamptz > c.resolved_at, false) AS reopen_due
+FROM updated c CROSS JOIN logged l;
 -- mirrors io.inboxallocation.lifecycle.Lifecycle.CREATE (Transition.CREATE)
 WITH created AS (
   INSERT INTO conversation_ref (id, tenant_id, inbox_id, external_conversation_id, customer_phone_number, state,
@@ -85,11 +99,8 @@ WITH created AS (
   ON CONFLICT (tenant_id, external_conversation_id) DO NOTHING
   RETURNING *
 ), logged AS (
-INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, reason, actor_id, actor_role, to_state, details)
-SELECT tenant_id, inbox_id, id, 'CREATED'::text, NULL::text, :svc::text, :svcrole::text, state, jsonb_build_object('inboxId', inbox_id)
-FROM created
-)
-SELECT json_build_object(
+INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, reason, actor_id, actor_role, to_state, details, conversation)
+SELECT c.tenant_id, c.inbox_id, c.id, 'CREATED'::text, NULL::text, :svc::text, :svcrole::text, c.state, jsonb_build_object('inboxId', c.inbox_id), json_build_object(
   'id', c.id, 'tenantId', c.tenant_id, 'inboxId', c.inbox_id,
   'externalConversationId', c.external_conversation_id, 'customerPhoneNumber', c.customer_phone_number,
   'state', c.state, 'assignedOperatorId', c.assigned_operator_id, 'lastMessageAt', api_instant(c.last_message_at),
@@ -100,6 +111,9 @@ SELECT json_build_object(
                FROM conversation_label cl JOIN label l ON l.id = cl.label_id
               WHERE cl.conversation_id = c.id),
   'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
-  'resolvedAt', api_instant(c.resolved_at))::text AS conversation,
-c.id, c.priority_rank, c.last_activity_at FROM created c JOIN tenant t ON t.id = c.tenant_id;
+  'resolvedAt', api_instant(c.resolved_at))::text
+FROM created c JOIN tenant t ON t.id = c.tenant_id
+  RETURNING conversation
+)
+SELECT conversation FROM logged;
 \endif

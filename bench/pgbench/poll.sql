@@ -5,15 +5,11 @@
 -- a parameter the service binds to NULL is written as the literal NULL.
 -- One GET /conversations?state=QUEUED&sort=priority&limit=50 by an OPERATOR.
 -- Variables from -D: tenant, nops (client c plays the tenant's operator c % nops + 1).
+-- No AccessCache.LOOKUP: with no write in flight the node authorises a read from its access cache, no SQL.
 \set n :client_id % :nops + 1
 -- harness only (not service SQL): operator id of this client; dummy conversation id if the queue is empty
 SELECT id AS op, '00000000-0000-0000-0000-000000000000' AS id, 'ALLOCATED' AS state, id AS assigned_operator_id
 FROM bench_operator WHERE tenant_id = :tenant AND n = :n \gset
--- mirrors io.inboxallocation.auth.Authenticator.LOOKUP (once per HTTP request)
-SELECT o.role
-FROM tenant t
-LEFT JOIN operator o ON o.tenant_id = t.id AND o.id = :op
-WHERE t.id = :tenant;
 -- mirrors io.inboxallocation.conversation.ConversationQueries.list (state=QUEUED, sort=PRIORITY, limit=50, OPERATOR caller: Visibility.conversation("$2"), ConversationMessages.Sort.PRIORITY.orderBy)
 SELECT json_build_object(
   'id', c.id, 'tenantId', c.tenant_id, 'inboxId', c.inbox_id,
@@ -26,5 +22,4 @@ SELECT json_build_object(
                FROM conversation_label cl JOIN label l ON l.id = cl.label_id
               WHERE cl.conversation_id = c.id),
   'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
-  'resolvedAt', api_instant(c.resolved_at))::text AS conversation,
-c.id, c.priority_rank, c.last_activity_at FROM conversation_ref c JOIN tenant t ON t.id = c.tenant_id WHERE c.tenant_id = :tenant AND ((:op::uuid IS NULL OR c.inbox_id IN (SELECT s.inbox_id FROM operator_inbox_subscription s WHERE s.operator_id = :op)) OR c.assigned_operator_id = :op) AND c.state = 'QUEUED' ORDER BY c.priority_rank DESC, c.last_activity_at ASC, c.id ASC LIMIT 51;
+  'resolvedAt', api_instant(c.resolved_at))::text AS conversation, c.id, c.priority_rank, c.last_activity_at FROM conversation_ref c JOIN tenant t ON t.id = c.tenant_id WHERE c.tenant_id = :tenant AND ((:op::uuid IS NULL OR c.inbox_id IN (SELECT s.inbox_id FROM operator_inbox_subscription s WHERE s.operator_id = :op)) OR c.assigned_operator_id = :op) AND c.state = 'QUEUED' ORDER BY c.priority_rank DESC, c.last_activity_at ASC, c.id ASC LIMIT 51;

@@ -2,6 +2,7 @@ package io.inboxallocation;
 
 import io.inboxallocation.allocation.AllocationCommands;
 import io.inboxallocation.allocation.AllocationRoutes;
+import io.inboxallocation.auth.AccessCache;
 import io.inboxallocation.auth.Tokens;
 import io.inboxallocation.bus.Bus;
 import io.inboxallocation.config.AppConfig;
@@ -9,6 +10,11 @@ import io.inboxallocation.conversation.ConversationQueries;
 import io.inboxallocation.conversation.ConversationRoutes;
 import io.inboxallocation.conversation.IngestCommands;
 import io.inboxallocation.db.Database;
+import io.inboxallocation.feed.Feed;
+import io.inboxallocation.feed.FeedQueries;
+import io.inboxallocation.feed.FeedRelay;
+import io.inboxallocation.feed.FeedRetention;
+import io.inboxallocation.feed.FeedRoutes;
 import io.inboxallocation.http.HttpVerticle;
 import io.inboxallocation.http.IdempotencyPurge;
 import io.inboxallocation.http.Routes;
@@ -64,9 +70,14 @@ public final class Service {
     List<Capability> capabilities = Capability.all(db, config);
     JWTAuth jwt = Tokens.auth(vertx, config.jwtSecret());
     List<Routes> routes = capabilities.stream().map(Capability::routes).toList();
+    // What this node knows of the feed and of who may see what: shared by the relay and the HTTP verticles.
+    Feed feed = new Feed();
+    AccessCache access = new AccessCache(db.pipelined());
     List<Future<String>> deployments = Stream.concat(
         capabilities.stream().flatMap(capability -> capability.verticles().stream()),
-        Stream.of(new IdempotencyPurge(db.pool())))
+        Stream.of(new IdempotencyPurge(db.pool()),
+          new FeedRelay(db.pool(), config.database(), feed, access, config.feed().pollInterval()),
+          new FeedRetention(db.pool(), config.feed().retention(), config.feed().purgeInterval())))
       .map(vertx::deployVerticle)
       .toList();
     // One HTTP verticle per core: request parsing, validation and JSON writing are the service's own CPU work.
@@ -74,7 +85,7 @@ public final class Service {
     // random port (0) is chosen here, once.
     AppConfig bound = config.httpPort() == 0 ? config.withHttpPort(freePort()) : config;
     return Future.all(deployments)
-      .compose(deployed -> vertx.deployVerticle(() -> new HttpVerticle(bound, db, jwt, routes),
+      .compose(deployed -> vertx.deployVerticle(() -> new HttpVerticle(bound, db, jwt, routes, feed, access),
         new DeploymentOptions().setInstances(config.httpInstances())))
       .map(id -> new Service(bound.httpPort()));
   }
@@ -99,7 +110,8 @@ public final class Service {
         new Capability(new AllocationRoutes(), List.of(new AllocationCommands(db))),
         new Capability(new LabelRoutes(), List.of(new LabelCommands(db), new LabelQueries(db))),
         new Capability(new StatusRoutes(), List.of(new StatusCommands(db), new StatusQueries(db),
-          new GraceSweeper(config.graceSweepInterval()))));
+          new GraceSweeper(config.graceSweepInterval()))),
+        new Capability(new FeedRoutes(), List.of(new FeedQueries(db))));
     }
   }
 }

@@ -3,29 +3,24 @@ package io.inboxallocation.auth;
 import io.inboxallocation.problem.ApiError;
 import io.vertx.core.Future;
 import io.vertx.ext.auth.User;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Turns a verified token into an {@link Actor}. The signature and expiry are checked by the JWT handler before this
- * runs; here we check the claims and that the tenant (and, for staff, the operator) still exists. The operator's role is
- * read from the database on every request, so a demotion or deletion takes effect at once.
+ * runs; here we check the claims and that the tenant (and, for staff, the operator) still exists, with the operator's
+ * stored role, not the token's. Those facts come from the node's {@link AccessCache}, read past whenever the tenant's
+ * cached facts are not trusted (a write of this node not yet read back from the feed).
  */
 public final class Authenticator {
 
-  private static final String LOOKUP = """
-    SELECT o.role
-    FROM tenant t
-    LEFT JOIN operator o ON o.tenant_id = t.id AND o.id = $2
-    WHERE t.id = $1""";
+  private final AccessCache access;
+  private final Predicate<UUID> cacheTrusted;
 
-  private final SqlClient db;
-
-  public Authenticator(SqlClient db) {
-    this.db = db;
+  public Authenticator(AccessCache access, Predicate<UUID> cacheTrusted) {
+    this.access = access;
+    this.cacheTrusted = cacheTrusted;
   }
 
   public Future<Actor> actor(User user) {
@@ -40,24 +35,22 @@ public final class Authenticator {
     if (role == Role.PLATFORM_ADMIN) {
       return Future.succeededFuture(new Actor(null, subject, role));
     }
-    UUID tenantId = uuidOrNull(user.get("tenant_id"));
+    UUID tenantId = tenantOf(user);
     UUID operatorId = role.isStaff() ? uuidOrNull(subject) : null;
     if (tenantId == null || (role.isStaff() && operatorId == null)) {
       return unauthorized("tenant_id (and, for operators, sub) must be UUIDs");
     }
-    return db.preparedQuery(LOOKUP).execute(Tuple.of(tenantId, operatorId)).compose(rows -> {
-      Row row = rows.iterator().hasNext() ? rows.iterator().next() : null;
-      if (row == null) {
-        return unauthorized("unknown tenant");
+    return access.get(tenantId, operatorId, !cacheTrusted.test(tenantId)).compose(found -> {
+      if (found == null) {
+        return unauthorized(role.isStaff() ? "unknown tenant or operator" : "unknown tenant");
       }
-      if (!role.isStaff()) {
-        return Future.succeededFuture(new Actor(tenantId, subject, role));
-      }
-      String stored = row.getString("role");
-      return stored == null
-        ? unauthorized("unknown operator")
-        : Future.succeededFuture(new Actor(tenantId, subject, Role.valueOf(stored)));
+      return Future.succeededFuture(new Actor(tenantId, subject, role.isStaff() ? found.role() : role));
     });
+  }
+
+  /** The tenant a verified token names, or null (none, or not a UUID); its other claims are not checked here. */
+  public static UUID tenantOf(User user) {
+    return user == null ? null : uuidOrNull(user.get("tenant_id"));
   }
 
   private static Role roleOf(Object claim) {

@@ -4,9 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -47,6 +49,16 @@ public final class Bus {
       }
       result.onComplete(reply -> message.reply(reply, LOCAL), failure -> message.reply(new Failed(failure), LOCAL));
     });
+  }
+
+  /** Tells every local subscriber of the message's type (a node's event loops each hold their own). */
+  public static void publish(Vertx vertx, Object message) {
+    vertx.eventBus().publish(address(message.getClass()), message, LOCAL);
+  }
+
+  /** Subscribes to what {@link #publish} sends of this type; unregister the consumer when done. */
+  public static <T> MessageConsumer<T> subscribe(Vertx vertx, Class<T> type, Consumer<T> handler) {
+    return vertx.eventBus().<T>localConsumer(address(type), message -> handler.accept(message.body()));
   }
 
   private static String address(Class<?> type) {

@@ -3,6 +3,7 @@ package io.inboxallocation.config;
 import io.vertx.pgclient.PgConnectOptions;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
@@ -10,7 +11,16 @@ import java.util.Map;
  * Database settings use libpq's names (PGHOST, PGPORT, ...) so `psql` and the service agree; DATABASE_URL wins when set.
  */
 public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecret, boolean jwtSecretIsDefault,
-                        int poolSize, Duration graceSweepInterval, Duration requestTimeout, int httpInstances) {
+                        int poolSize, Duration graceSweepInterval, Duration requestTimeout, int httpInstances,
+                        FeedSettings feed) {
+
+  /**
+   * The event feed: how often each node's relay looks for new events when nothing woke it (FEED_POLL_INTERVAL_MS), how
+   * long events are kept (EVENT_RETENTION, ISO-8601, e.g. P90D) and how often old ones are deleted
+   * (EVENT_PURGE_INTERVAL_MS).
+   */
+  public record FeedSettings(Duration pollInterval, Duration retention, Duration purgeInterval) {
+  }
 
   /** Only for local runs; the log warns while it is in use. */
   public static final String DEV_JWT_SECRET = "dev-only-secret-change-me-0123456789abcdef";
@@ -30,16 +40,20 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
       intSetting(env, "DB_POOL_SIZE", 16),
       Duration.ofMillis(intSetting(env, "GRACE_SWEEP_INTERVAL_MS", 500)),
       Duration.ofMillis(intSetting(env, "REQUEST_TIMEOUT_MS", 10_000)),
-      intSetting(env, "HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()));
+      intSetting(env, "HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
+      new FeedSettings(Duration.ofMillis(intSetting(env, "FEED_POLL_INTERVAL_MS", 100)),
+        durationSetting(env, "EVENT_RETENTION", Duration.ofDays(90)),
+        Duration.ofMillis(intSetting(env, "EVENT_PURGE_INTERVAL_MS", 60_000))));
   }
 
   public AppConfig withDatabase(String name) {
     return new AppConfig(new PgConnectOptions(database).setDatabase(name), httpPort, jwtSecret, jwtSecretIsDefault,
-      poolSize, graceSweepInterval, requestTimeout, httpInstances);
+      poolSize, graceSweepInterval, requestTimeout, httpInstances, feed);
   }
 
   public AppConfig withHttpPort(int port) {
-    return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval, requestTimeout, httpInstances);
+    return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval, requestTimeout,
+      httpInstances, feed);
   }
 
   private static PgConnectOptions database(Map<String, String> env) {
@@ -57,6 +71,22 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
       options.setPassword(password);
     }
     return options;
+  }
+
+  private static Duration durationSetting(Map<String, String> env, String name, Duration fallback) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      Duration duration = Duration.parse(value.trim());
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive, got '" + value + "'");
+      }
+      return duration;
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as P90D or PT1H, got '" + value + "'");
+    }
   }
 
   private static int intSetting(Map<String, String> env, String name, int fallback) {

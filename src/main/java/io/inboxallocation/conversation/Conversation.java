@@ -19,10 +19,10 @@ import java.util.UUID;
 public record Conversation(String json) {
 
   /**
-   * The conversation {@code c} of tenant {@code t} as JSON text.
+   * The conversation {@code c} of tenant {@code t} as JSON text: an SQL expression, also stored in each event.
    * priorityScore = stored rank + delayWeight * now (docs/ARCHITECTURE.md, "Priority").
    */
-  private static final String JSON = """
+  public static final String JSON_TEXT = """
     json_build_object(
       'id', c.id, 'tenantId', c.tenant_id, 'inboxId', c.inbox_id,
       'externalConversationId', c.external_conversation_id, 'customerPhoneNumber', c.customer_phone_number,
@@ -34,20 +34,26 @@ public record Conversation(String json) {
                    FROM conversation_label cl JOIN label l ON l.id = cl.label_id
                   WHERE cl.conversation_id = c.id),
       'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
-      'resolvedAt', api_instant(c.resolved_at))::text AS conversation,
-    c.id, c.priority_rank, c.last_activity_at""";
+      'resolvedAt', api_instant(c.resolved_at))::text""";
+
+  private static final String JSON = JSON_TEXT + " AS conversation, c.id, c.priority_rank, c.last_activity_at";
 
   /**
    * {@code SELECT <conversation as JSON, id, ordering keys> FROM source c JOIN tenant t}: the tenant is joined once
    * (its weight gives the score), and {@code source} may be a table or a CTE of changed rows. Append WHERE / ORDER BY.
    */
   public static String selectFrom(String source) {
-    return "SELECT " + JSON + " FROM " + source + " c JOIN tenant t ON t.id = c.tenant_id";
+    return "SELECT " + JSON + " FROM " + withTenant(source);
+  }
+
+  /** {@code source c JOIN tenant t}: what {@link #JSON_TEXT} reads from. */
+  public static String withTenant(String source) {
+    return source + " c JOIN tenant t ON t.id = c.tenant_id";
   }
 
   /** {@link #selectFrom(String)} with more columns after the conversation's. */
   public static String selectFrom(String source, String moreColumns) {
-    return "SELECT " + JSON + ", " + moreColumns + " FROM " + source + " c JOIN tenant t ON t.id = c.tenant_id";
+    return "SELECT " + JSON + ", " + moreColumns + " FROM " + withTenant(source);
   }
 
   public static Conversation from(Row row) {

@@ -14,6 +14,7 @@ import io.inboxallocation.conversation.ConversationMessages.SearchByPhone;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.events.ConversationEvent;
 import io.inboxallocation.events.EventLog;
+import io.inboxallocation.events.EventType;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -31,7 +32,9 @@ public final class ConversationQueries extends QueryVerticle {
     + " WHERE c.tenant_id = $1 AND c.customer_phone_number = $2 AND " + Visibility.conversation("$3")
     + " ORDER BY c.last_activity_at DESC, c.id DESC LIMIT 100";
 
-  private static final String EVENTS = EventLog.READ + " WHERE tenant_id = $1 AND conversation_id = $2 ORDER BY id";
+  /** The audit trail: changes of state, owner, inbox and labels (not the orchestrator's updates, which are many). */
+  private static final String EVENTS = EventLog.READ + " WHERE tenant_id = $1 AND conversation_id = $2 AND type <> '"
+    + EventType.UPDATED.name() + "' ORDER BY id";
 
   public ConversationQueries(Database.Clients db) {
     super(db);

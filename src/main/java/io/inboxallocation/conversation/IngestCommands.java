@@ -6,6 +6,9 @@ import io.inboxallocation.db.Database;
 import io.inboxallocation.conversation.ConversationMessages.UpsertConversation;
 import io.inboxallocation.conversation.ConversationMessages.Upserted;
 import io.inboxallocation.db.Rows;
+import io.inboxallocation.events.EventActor;
+import io.inboxallocation.events.EventLog;
+import io.inboxallocation.events.EventType;
 import io.inboxallocation.lifecycle.Lifecycle;
 import io.inboxallocation.lifecycle.Lifecycle.NewConversation;
 import io.vertx.core.Future;
@@ -13,6 +16,15 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 
 import java.util.UUID;
+
+import static io.inboxallocation.events.EventLog.Column.ACTOR_ID;
+import static io.inboxallocation.events.EventLog.Column.ACTOR_ROLE;
+import static io.inboxallocation.events.EventLog.Column.CONVERSATION;
+import static io.inboxallocation.events.EventLog.Column.CONVERSATION_ID;
+import static io.inboxallocation.events.EventLog.Column.INBOX_ID;
+import static io.inboxallocation.events.EventLog.Column.OPERATOR_ID;
+import static io.inboxallocation.events.EventLog.Column.TENANT_ID;
+import static io.inboxallocation.events.EventLog.Column.TYPE;
 
 /**
  * The orchestrator's upsert. Most calls update an existing conversation, so the update runs first; a miss inserts;
@@ -39,9 +51,19 @@ public final class IngestCommands extends CommandVerticle {
       WHERE c.tenant_id = $1 AND c.external_conversation_id = $3 AND t.id = c.tenant_id
         AND EXISTS (SELECT 1 FROM inbox i WHERE i.tenant_id = $1 AND i.id = $2)
       RETURNING c.*
+    ), logged AS (
+    """ + EventLog.append()
+      .set(TENANT_ID, "c.tenant_id").set(INBOX_ID, "c.inbox_id").set(CONVERSATION_ID, "c.id")
+      .set(TYPE, "'" + EventType.UPDATED.name() + "'").set(ACTOR_ID, "$7::text").set(ACTOR_ROLE, "$8::text")
+      .set(OPERATOR_ID, "c.assigned_operator_id").set(CONVERSATION, Conversation.JSON_TEXT)
+      .from(Conversation.withTenant("updated"))
+    + """
+
+      RETURNING conversation
     )
-    """ + Conversation.selectFrom("updated",
-    "coalesce(c.state = " + ConversationState.RESOLVED.literal() + " AND $5::timestamptz > c.resolved_at, false) AS reopen_due");
+    SELECT l.conversation, c.id,
+           coalesce(c.state = %s AND $5::timestamptz > c.resolved_at, false) AS reopen_due
+    FROM updated c CROSS JOIN logged l""".formatted(ConversationState.RESOLVED.literal());
 
   private static final String CURRENT = Conversation.selectFrom("conversation_ref") + " WHERE c.id = $1";
 
@@ -79,11 +101,14 @@ public final class IngestCommands extends CommandVerticle {
     });
   }
 
-  /** $1 tenant, $2 inbox, $3 external id, $4 phone, $5 last message at, $6 message count. */
+  /** $1 tenant, $2 inbox, $3 external id, $4 phone, $5 last message at, $6 message count, $7 and $8 actor. */
   private static Tuple params(UpsertConversation command) {
+    EventActor actor = EventActor.of(command.actor());
     return Tuple.of(command.actor().tenantId(), command.inboxId(), command.externalConversationId(),
         command.customerPhoneNumber())
       .addValue(Rows.timestamp(command.lastMessageAt()))
-      .addValue(command.messageCount());
+      .addValue(command.messageCount())
+      .addValue(actor.id())
+      .addValue(actor.role());
   }
 }

@@ -1,6 +1,10 @@
 package io.inboxallocation.http;
 
+import io.inboxallocation.auth.AccessCache;
 import io.inboxallocation.auth.Authenticator;
+import io.inboxallocation.feed.Feed;
+import io.inboxallocation.problem.ApiError;
+import io.inboxallocation.push.PushHub;
 import io.inboxallocation.config.AppConfig;
 import io.inboxallocation.problem.Problems;
 import io.vertx.core.Future;
@@ -11,7 +15,6 @@ import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
-import io.vertx.ext.web.handler.TimeoutHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -31,45 +34,70 @@ public final class HttpVerticle extends VerticleBase {
   /** Seconds of silence after which a connection is closed: an idle keep-alive, or a request head that stalled. */
   static final int IDLE_TIMEOUT_SECONDS = 30;
 
+  static final int SEND_BUFFER_BYTES = 128 * 1024;
+
+  /** Largest WebSocket frame or message a client may send: a subscribe is far smaller. */
+  static final int WEBSOCKET_MESSAGE_LIMIT_BYTES = 16 * 1024;
+
   private final AppConfig config;
   private final Database.Clients db;
   private final JWTAuth jwt;
   private final List<Routes> capabilities;
+  private final Feed feed;
+  private final AccessCache access;
 
-  public HttpVerticle(AppConfig config, Database.Clients db, JWTAuth jwt, List<Routes> capabilities) {
+  public HttpVerticle(AppConfig config, Database.Clients db, JWTAuth jwt, List<Routes> capabilities, Feed feed,
+                      AccessCache access) {
     this.config = config;
     this.db = db;
     this.jwt = jwt;
     this.capabilities = capabilities;
+    this.feed = feed;
+    this.access = access;
   }
 
   @Override
   public Future<?> start() {
     return vertx.fileSystem().readFile(CONTRACT).compose(yaml -> OpenAPIContract.from(vertx, CONTRACT)
       .compose(contract -> {
-        Router router = router(contract, yaml.toString());
+        Authenticator authenticator = new Authenticator(access,
+          tenantId -> feed.trusted(tenantId, System.currentTimeMillis()));
+        Router router = router(contract, yaml.toString(), authenticator);
+        PushHub push = new PushHub(vertx, jwt, authenticator, access);
         HttpServerOptions options = new HttpServerOptions()
           .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
           .setMaxHeaderSize(16 * 1024)
-          .setCompressionSupported(true);
+          .setCompressionSupported(true)
+          .setMaxWebSocketFrameSize(WEBSOCKET_MESSAGE_LIMIT_BYTES)
+          .setMaxWebSocketMessageSize(WEBSOCKET_MESSAGE_LIMIT_BYTES)
+          .setWebSocketClosingTimeout(5)
+          // A fixed kernel send buffer: with autotuning, megabytes of frames for a client that stopped reading would
+          // sit in the kernel, out of sight of the WebSocket's bounded write queue (PushHub.WRITE_QUEUE_BYTES).
+          .setSendBufferSize(SEND_BUFFER_BYTES);
         return vertx.createHttpServer(options)
           .invalidRequestHandler(ProblemResponses::invalidRequest)
+          .webSocketHandshakeHandler(push::handshake)
+          .webSocketHandler(socket -> {
+          })
           .requestHandler(router)
           .listen(config.httpPort());
       }));
   }
 
-  private Router router(OpenAPIContract contract, String yaml) {
+  private Router router(OpenAPIContract contract, String yaml, Authenticator authenticator) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract);
     // First: the whole request, body upload included, must finish within the timeout (a trickling body too).
-    builder.rootHandler(TimeoutHandler.create(config.requestTimeout().toMillis(), 503));
+    builder.rootHandler(new RequestTimeout(config.requestTimeout()));
     builder.rootHandler(new PercentEncoding());
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwt));
 
-    Api api = new Api(vertx, builder, contract.getSchemaRepository(), new Authenticator(db.pipelined()),
-      new Idempotency(db.pool(), config.requestTimeout()));
+    Api api = new Api(vertx, builder, contract.getSchemaRepository(), authenticator,
+      new Idempotency(db.pool(), config.requestTimeout()), feed);
     api.open("health", health());
+    // Upgrades never reach the router (the server's WebSocket handshake handler takes them): a plain GET is a mistake.
+    api.open("openWebSocket", ctx -> ctx.fail(ApiError.badRequest(null,
+      "GET /ws is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)")));
     capabilities.forEach(routes -> routes.bind(api));
     List<String> unbound = builder.getRoutes().stream()
       .filter(route -> route.getHandlers().isEmpty())

@@ -1,5 +1,6 @@
 package io.inboxallocation.http;
 
+import io.inboxallocation.json.ApiJson;
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.problem.ApiError;
 import io.vertx.core.Future;
@@ -79,7 +80,7 @@ final class Idempotency {
     return result.transform(outcome -> {
       if (outcome.succeeded() && outcome.result().status() < 300) {
         Reply reply = outcome.result();
-        String body = reply.body() == null ? null : JsonBodies.encode(reply.body()).toString(StandardCharsets.UTF_8);
+        String body = reply.body() == null ? null : ApiJson.encode(reply.body()).toString(StandardCharsets.UTF_8);
         return db.preparedQuery(COMPLETE).execute(Tuple.of(scope, key, reply.status(), body)).map(stored -> reply);
       }
       return db.preparedQuery(RELEASE).execute(Tuple.of(scope, key))

@@ -14,14 +14,14 @@ public final class InboxMessages {
   private InboxMessages() {
   }
 
-  public record CreateInbox(UUID tenantId, String phoneNumber, String displayName) implements Request<Inbox> {
+  public record CreateInbox(Actor actor, String phoneNumber, String displayName) implements Request<Inbox> {
   }
 
   /** Null fields are left as they are. */
-  public record UpdateInbox(UUID tenantId, UUID inboxId, String phoneNumber, String displayName) implements Request<Inbox> {
+  public record UpdateInbox(Actor actor, UUID inboxId, String phoneNumber, String displayName) implements Request<Inbox> {
   }
 
-  public record DeleteInbox(UUID tenantId, UUID inboxId) implements Request<Void> {
+  public record DeleteInbox(Actor actor, UUID inboxId) implements Request<Void> {
   }
 
   public record ListInboxes(Actor actor) implements Request<Items<Inbox>> {
@@ -30,10 +30,10 @@ public final class InboxMessages {
   public record GetInbox(Actor actor, UUID inboxId) implements Request<Inbox> {
   }
 
-  public record Subscribe(UUID tenantId, UUID operatorId, UUID inboxId) implements Request<Subscription.Created> {
+  public record Subscribe(Actor actor, UUID operatorId, UUID inboxId) implements Request<Subscription.Created> {
   }
 
-  public record Unsubscribe(UUID tenantId, UUID subscriptionId) implements Request<Void> {
+  public record Unsubscribe(Actor actor, UUID subscriptionId) implements Request<Void> {
   }
 
   public record ListSubscriptions(UUID tenantId, UUID operatorId, UUID inboxId) implements Request<Items<Subscription>> {

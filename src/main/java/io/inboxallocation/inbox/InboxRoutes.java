@@ -20,20 +20,20 @@ public final class InboxRoutes implements Routes {
   @Override
   public void bind(Api api) {
     api.on("createInbox", Role.MANAGERS, req -> req.ask(
-        new CreateInbox(req.actor().tenantId(), req.phone("phoneNumber"), req.string("displayName")))
+        new CreateInbox(req.actor(), req.phone("phoneNumber"), req.string("displayName")))
       .map(Reply::created));
     api.on("listInboxes", Role.TENANT, req -> req.ask(new ListInboxes(req.actor()))
       .map(Reply::ok));
     api.on("getInbox", Role.TENANT, req -> req.ask(new GetInbox(req.actor(), req.path("inboxId")))
       .map(Reply::ok));
-    api.on("updateInbox", Role.MANAGERS, req -> req.ask(new UpdateInbox(req.actor().tenantId(),
+    api.on("updateInbox", Role.MANAGERS, req -> req.ask(new UpdateInbox(req.actor(),
         req.path("inboxId"), req.phone("phoneNumber"), req.string("displayName")))
       .map(Reply::ok));
-    api.on("deleteInbox", Role.MANAGERS, req -> req.ask(new DeleteInbox(req.actor().tenantId(), req.path("inboxId")))
+    api.on("deleteInbox", Role.MANAGERS, req -> req.ask(new DeleteInbox(req.actor(), req.path("inboxId")))
       .map(deleted -> Reply.noContent()));
 
     api.on("createSubscription", Role.MANAGERS, req -> req.ask(
-        new Subscribe(req.actor().tenantId(), req.uuid("operatorId"), req.uuid("inboxId")))
+        new Subscribe(req.actor(), req.uuid("operatorId"), req.uuid("inboxId")))
       .map(result -> result.created() ? Reply.created(result.subscription()) : Reply.ok(result.subscription())));
     api.on("listSubscriptions", Role.STAFF, req -> {
       // Operators see their own subscriptions only, whatever they filter on.
@@ -42,7 +42,7 @@ public final class InboxRoutes implements Routes {
           new ListSubscriptions(req.actor().tenantId(), operatorId, req.queryUuid("inboxId"))).map(Reply::ok);
     });
     api.on("deleteSubscription", Role.MANAGERS, req -> req.ask(
-        new Unsubscribe(req.actor().tenantId(), req.path("subscriptionId")))
+        new Unsubscribe(req.actor(), req.path("subscriptionId")))
       .map(deleted -> Reply.noContent()));
   }
 }

@@ -4,6 +4,8 @@ import io.inboxallocation.auth.Actor;
 import io.inboxallocation.problem.ApiError;
 import io.inboxallocation.bus.CommandVerticle;
 import io.inboxallocation.db.Database;
+import io.inboxallocation.events.EventActor;
+import io.inboxallocation.events.EventLog;
 import io.inboxallocation.events.EventReason;
 import io.inboxallocation.events.EventType;
 import io.inboxallocation.conversation.Conversation;
@@ -15,6 +17,8 @@ import io.inboxallocation.label.LabelMessages.DeleteLabel;
 import io.inboxallocation.label.LabelMessages.DetachLabel;
 import io.inboxallocation.label.LabelMessages.UpdateLabel;
 import io.vertx.core.Future;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
@@ -42,11 +46,12 @@ public final class LabelCommands extends CommandVerticle {
 
   private Future<Label> create(CreateLabel command) {
     Actor actor = command.actor();
-    return pool.preparedQuery(LabelSql.INSERT)
+    return pool.withTransaction(conn -> conn.preparedQuery(LabelSql.INSERT)
       .execute(Tuple.of(actor.tenantId(), command.inboxId(), actor.inboxScope(), UUID.randomUUID(), command.name(),
         command.color()).addValue(actor.operatorId()))
       .recover(failure -> PgErrors.conflictOnDuplicate(failure, DUPLICATE))
-      .compose(rows -> Rows.one(rows, Label::from, "inbox"));
+      .compose(rows -> Rows.one(rows, Label::from, "inbox"))
+      .compose(label -> recorded(conn, actor, EventType.LABEL_CREATED, label)));
   }
 
   private Future<Label> update(UpdateLabel command) {
@@ -55,16 +60,37 @@ public final class LabelCommands extends CommandVerticle {
       .compose(label -> conn.preparedQuery(LabelSql.UPDATE)
         .execute(Tuple.of(actor.tenantId(), command.labelId(), command.name(), command.color())))
       .recover(failure -> PgErrors.conflictOnDuplicate(failure, DUPLICATE))
-      .compose(rows -> Rows.one(rows, Label::from, "label")));
+      .compose(rows -> Rows.one(rows, Label::from, "label"))
+      .compose(label -> recorded(conn, actor, EventType.LABEL_UPDATED, label)));
   }
 
   private Future<Void> delete(DeleteLabel command) {
     Actor actor = command.actor();
+    Tuple label = Tuple.of(actor.tenantId(), command.labelId());
     return pool.withTransaction(conn -> editable(conn, actor, command.labelId())
-      .compose(label -> conn.preparedQuery(LabelSql.DELETE)
-        .execute(Tuple.of(actor.tenantId(), command.labelId(), actor.subject(), actor.role().name(),
-          EventType.LABEL_REMOVED.name(), EventReason.LABEL_DELETED.name())))
+      .compose(editable -> conn.preparedQuery(LabelSql.DETACH_EVERYWHERE).execute(label)
+        .compose(detached -> logLabelChange(conn, actor, conversationIds(detached), editable.id(), editable.name(), EventType.LABEL_REMOVED,
+          EventReason.LABEL_DELETED)))
+      .compose(logged -> conn.preparedQuery(LabelSql.DELETE).execute(label))
+      .compose(rows -> Rows.one(rows, Label::from, "label"))
+      .compose(deleted -> recorded(conn, actor, EventType.LABEL_DELETED, deleted))
       .mapEmpty());
+  }
+
+  private static Future<Label> recorded(SqlConnection conn, Actor actor, EventType type, Label label) {
+    return EventLog.record(conn, actor.tenantId(), EventActor.of(actor), type, label.inboxId(), null, label)
+      .map(label);
+  }
+
+  private static Future<RowSet<Row>> logLabelChange(SqlConnection conn, Actor actor, UUID[] conversationIds,
+                                                   UUID labelId, String labelName, EventType type, EventReason reason) {
+    return conn.preparedQuery(LabelSql.LOG_LABEL_CHANGE).execute(Tuple.of(actor.tenantId(), conversationIds,
+        labelId, actor.subject(), actor.role().name(), labelName)
+      .addValue(type.name()).addValue(reason == null ? null : reason.name()));
+  }
+
+  private static UUID[] conversationIds(RowSet<Row> rows) {
+    return Rows.all(rows, row -> row.getUUID("conversation_id")).toArray(UUID[]::new);
   }
 
   /** Managers and admins may edit any label; operators only those they created (in inboxes they can see). */
@@ -86,16 +112,14 @@ public final class LabelCommands extends CommandVerticle {
         if (labelInbox == null) {
           return Future.failedFuture(ApiError.notFound("label"));
         }
-        UUID conversationInbox = pair.getUUID("conversation_inbox");
-        if (event == EventType.LABEL_ADDED && !labelInbox.equals(conversationInbox)) {
+        if (event == EventType.LABEL_ADDED && !labelInbox.equals(pair.getUUID("conversation_inbox"))) {
           return Future.failedFuture(ApiError.conflict("the label belongs to another inbox than the conversation"));
         }
-        return conn.preparedQuery(sql).execute(Tuple.of(actor.tenantId(), conversationId, labelId, actor.subject(),
-          actor.role().name(), pair.getString("label_name")).addValue(event.name()).addValue(conversationInbox));
+        return conn.preparedQuery(sql).execute(Tuple.of(actor.tenantId(), conversationId, labelId))
+          .compose(changed -> changed.size() > 0
+            ? logLabelChange(conn, actor, conversationIds(changed), labelId, pair.getString("label_name"), event, null)
+            : conn.preparedQuery(LabelSql.CURRENT_CONVERSATION).execute(Tuple.of(conversationId)));
       })
-      .compose(changed -> conn.preparedQuery(LabelSql.CONVERSATION).execute(Tuple.of(conversationId)))
       .map(rows -> Rows.firstOrNull(rows, Conversation::from)));
   }
-
-
 }

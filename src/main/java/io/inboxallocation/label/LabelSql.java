@@ -6,7 +6,9 @@ import io.inboxallocation.events.EventLog;
 
 import static io.inboxallocation.events.EventLog.Column.ACTOR_ID;
 import static io.inboxallocation.events.EventLog.Column.ACTOR_ROLE;
+import static io.inboxallocation.events.EventLog.Column.CONVERSATION;
 import static io.inboxallocation.events.EventLog.Column.CONVERSATION_ID;
+import static io.inboxallocation.events.EventLog.Column.OPERATOR_ID;
 import static io.inboxallocation.events.EventLog.Column.DETAILS;
 import static io.inboxallocation.events.EventLog.Column.INBOX_ID;
 import static io.inboxallocation.events.EventLog.Column.REASON;
@@ -39,21 +41,13 @@ final class LabelSql {
     WHERE l.tenant_id = $1 AND l.id = $2
     RETURNING""" + " " + Label.COLUMNS;
 
-  /** Detaches everywhere with an event per conversation ($5 type, $6 reason), then deletes. */
-  static final String DELETE = """
-    WITH detached AS (
-      DELETE FROM conversation_label cl USING label l
-      WHERE cl.label_id = l.id AND l.tenant_id = $1 AND l.id = $2
-      RETURNING cl.conversation_id, cl.tenant_id, l.inbox_id, l.name
-    ), logged AS (
-    """ + EventLog.append()
-      .set(TENANT_ID, "tenant_id").set(INBOX_ID, "inbox_id").set(CONVERSATION_ID, "conversation_id")
-      .set(TYPE, "$5::text").set(REASON, "$6::text").set(ACTOR_ID, "$3::text").set(ACTOR_ROLE, "$4::text")
-      .set(DETAILS, "jsonb_build_object('labelId', $2::uuid, 'labelName', name)")
-      .from("detached") + """
+  /** Detaches the label ($2) from every conversation; then {@link #LOG_LABEL_CHANGE}, then {@link #DELETE}. */
+  static final String DETACH_EVERYWHERE = """
+    DELETE FROM conversation_label cl USING label l
+    WHERE cl.label_id = l.id AND l.tenant_id = $1 AND l.id = $2
+    RETURNING cl.conversation_id""";
 
-    )
-    DELETE FROM label WHERE tenant_id = $1 AND id = $2""";
+  static final String DELETE = "DELETE FROM label l WHERE tenant_id = $1 AND id = $2 RETURNING " + Label.COLUMNS;
 
   /** The conversation (locked against a concurrent move) and the label, with their inboxes. */
   static final String LOCK_PAIR = """
@@ -61,26 +55,28 @@ final class LabelSql {
     FROM conversation_ref c LEFT JOIN label l ON l.tenant_id = c.tenant_id AND l.id = $3
     WHERE c.tenant_id = $1 AND c.id = $2 AND""" + " " + Visibility.conversation("$4") + " FOR UPDATE OF c";
 
-  static final String ATTACH = labelChange("""
+  static final String ATTACH = """
     INSERT INTO conversation_label (conversation_id, label_id, tenant_id) VALUES ($2, $3, $1)
     ON CONFLICT DO NOTHING
-    RETURNING conversation_id""");
+    RETURNING conversation_id""";
 
-  static final String DETACH = labelChange("""
-    DELETE FROM conversation_label WHERE conversation_id = $2 AND label_id = $3
-    RETURNING conversation_id""");
+  static final String DETACH = """
+    DELETE FROM conversation_label WHERE tenant_id = $1 AND conversation_id = $2 AND label_id = $3
+    RETURNING conversation_id""";
 
-  static final String CONVERSATION = Conversation.selectFrom("conversation_ref") + " WHERE c.id = $1";
+  static final String CURRENT_CONVERSATION = Conversation.selectFrom("conversation_ref") + " WHERE c.id = $1";
 
   /**
-   * Attach or detach, with its event only when something changed: $1 tenant, $2 conversation, $3 label, $4 actor id,
-   * $5 actor role, $6 label name, $7 event type, $8 the conversation's inbox.
+   * The events of a label attached to or detached from conversations $2 (an array), in a statement after the change
+   * so that each event's conversation shows it: $1 tenant, $3 label, $4 actor id, $5 actor role, $6 label name,
+   * $7 event type, $8 reason. Returns the conversations as the API shows them.
    */
-  private static String labelChange(String change) {
-    return "WITH changed AS (\n" + change + "\n)\n" + EventLog.append()
-      .set(TENANT_ID, "$1").set(INBOX_ID, "$8::uuid").set(CONVERSATION_ID, "conversation_id")
-      .set(TYPE, "$7::text").set(ACTOR_ID, "$4::text").set(ACTOR_ROLE, "$5::text")
-      .set(DETAILS, "jsonb_build_object('labelId', $3::uuid, 'labelName', $6::text)")
-      .from("changed");
-  }
+  static final String LOG_LABEL_CHANGE = EventLog.append()
+    .set(TENANT_ID, "c.tenant_id").set(INBOX_ID, "c.inbox_id").set(CONVERSATION_ID, "c.id")
+    .set(TYPE, "$7::text").set(REASON, "$8::text").set(ACTOR_ID, "$4::text").set(ACTOR_ROLE, "$5::text")
+    .set(OPERATOR_ID, "c.assigned_operator_id")
+    .set(DETAILS, "jsonb_build_object('labelId', $3::uuid, 'labelName', $6::text)")
+    .set(CONVERSATION, Conversation.JSON_TEXT)
+    .from(Conversation.withTenant("conversation_ref") + " WHERE c.tenant_id = $1 AND c.id = ANY($2::uuid[])")
+    + "\nRETURNING conversation";
 }

@@ -22,6 +22,7 @@ import static io.inboxallocation.conversation.ConversationState.QUEUED;
 import static io.inboxallocation.conversation.ConversationState.RESOLVED;
 import static io.inboxallocation.events.EventLog.Column.ACTOR_ID;
 import static io.inboxallocation.events.EventLog.Column.ACTOR_ROLE;
+import static io.inboxallocation.events.EventLog.Column.CONVERSATION;
 import static io.inboxallocation.events.EventLog.Column.CONVERSATION_ID;
 import static io.inboxallocation.events.EventLog.Column.DETAILS;
 import static io.inboxallocation.events.EventLog.Column.FROM_STATE;
@@ -60,19 +61,23 @@ public final class Lifecycle {
     ), logged AS (
     """.formatted(RESOLVED.literal())
     + EventLog.append()
-      .set(TENANT_ID, "tenant_id").set(INBOX_ID, "inbox_id").set(CONVERSATION_ID, "id")
-      .set(TYPE, "type").set(REASON, "reason").set(ACTOR_ID, "actor_id").set(ACTOR_ROLE, "actor_role")
-      .set(FROM_STATE, "from_state").set(TO_STATE, "state")
-      .set(OPERATOR_ID, "assigned_operator_id").set(PREVIOUS_OPERATOR_ID, "from_owner").set(DETAILS, "details")
-      .from("changed")
-    + "\n)\n";
+      .set(TENANT_ID, "c.tenant_id").set(INBOX_ID, "c.inbox_id").set(CONVERSATION_ID, "c.id")
+      .set(TYPE, "c.type").set(REASON, "c.reason").set(ACTOR_ID, "c.actor_id").set(ACTOR_ROLE, "c.actor_role")
+      .set(FROM_STATE, "c.from_state").set(TO_STATE, "c.state")
+      .set(OPERATOR_ID, "c.assigned_operator_id").set(PREVIOUS_OPERATOR_ID, "c.from_owner").set(DETAILS, "c.details")
+      .set(CONVERSATION, Conversation.JSON_TEXT)
+      .from(Conversation.withTenant("changed"))
+    + "\n  RETURNING conversation\n)\n";
+
+  /** The changed conversation as the API shows it, as its event recorded it (rendered once). */
+  private static final String RESULT = "SELECT conversation FROM logged";
 
   /** One conversation by id ($7), to owner $8, inbox $9 (null: same) with event details $10. The caller holds its lock. */
   static final String ONE = change("",
     target("$8::uuid", "coalesce($9::uuid, c.inbox_id)", "coalesce($10::jsonb, '{}'::jsonb)", """
       FROM conversation_ref c
       WHERE c.tenant_id = $1 AND c.id = $7"""),
-    Conversation.selectFrom("changed"));
+    RESULT);
 
   /**
    * Auto-allocation to operator $7: the head of each subscribed inbox's queue (one probe per inbox on the partial
@@ -93,14 +98,14 @@ public final class Lifecycle {
       WHERE s.tenant_id = $1 AND s.operator_id = $7
       ORDER BY c.priority_rank DESC, c.last_activity_at, c.id
       LIMIT 1""".formatted(QUEUED.literal())),
-    Conversation.selectFrom("changed"));
+    RESULT);
 
   /** A resolved conversation ($7) whose customer wrote at $8, after it was resolved, goes back to the queue. */
   static final String REOPEN = change("",
     target("NULL::uuid", "c.inbox_id", "'{}'::jsonb", """
       FROM conversation_ref c
       WHERE c.tenant_id = $1 AND c.id = $7 AND c.state = %s AND c.resolved_at < $8""".formatted(RESOLVED.literal())),
-    Conversation.selectFrom("changed"));
+    RESULT);
 
   /** Every conversation of operator $7 back to the queue. */
   static final String RELEASE_ALL_OF = change("",
@@ -147,11 +152,12 @@ public final class Lifecycle {
     ), logged AS (
     """
     + EventLog.append()
-      .set(TENANT_ID, "tenant_id").set(INBOX_ID, "inbox_id").set(CONVERSATION_ID, "id")
+      .set(TENANT_ID, "c.tenant_id").set(INBOX_ID, "c.inbox_id").set(CONVERSATION_ID, "c.id")
       .set(TYPE, "$2::text").set(REASON, "$3::text").set(ACTOR_ID, "$4::text").set(ACTOR_ROLE, "$5::text")
-      .set(TO_STATE, "state").set(DETAILS, "jsonb_build_object('inboxId', inbox_id)")
-      .from("created")
-    + "\n)\n" + Conversation.selectFrom("created");
+      .set(TO_STATE, "c.state").set(DETAILS, "jsonb_build_object('inboxId', c.inbox_id)")
+      .set(CONVERSATION, Conversation.JSON_TEXT)
+      .from(Conversation.withTenant("created"))
+    + "\n  RETURNING conversation\n)\n" + RESULT;
 
   /** Labels belong to an inbox: a conversation leaving one leaves its labels behind. */
   private static final String DETACH_LABELS = "DELETE FROM conversation_label WHERE conversation_id = $1 RETURNING label_id";

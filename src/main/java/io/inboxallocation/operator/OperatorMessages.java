@@ -14,11 +14,11 @@ public final class OperatorMessages {
   private OperatorMessages() {
   }
 
-  public record CreateOperator(UUID tenantId, String name, Role role) implements Request<Operator> {
+  public record CreateOperator(Actor actor, UUID tenantId, String name, Role role) implements Request<Operator> {
   }
 
   /** Null fields are left as they are. */
-  public record UpdateOperator(UUID tenantId, UUID operatorId, String name, Role role) implements Request<Operator> {
+  public record UpdateOperator(Actor actor, UUID operatorId, String name, Role role) implements Request<Operator> {
   }
 
   public record DeleteOperator(Actor actor, UUID operatorId) implements Request<Void> {

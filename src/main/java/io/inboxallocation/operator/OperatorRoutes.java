@@ -20,13 +20,13 @@ public final class OperatorRoutes implements Routes {
   @Override
   public void bind(Api api) {
     api.on("createOperator", Role.OPERATOR_CREATORS, req -> req.ask(
-        new CreateOperator(targetTenant(req), req.string("name"), Role.valueOf(req.string("role"))))
+        new CreateOperator(req.actor(), targetTenant(req), req.string("name"), Role.valueOf(req.string("role"))))
       .map(Reply::created));
     api.on("listOperators", Role.TENANT, req -> req.ask(new ListOperators(req.actor().tenantId())).map(Reply::ok));
     api.on("getOperator", Role.TENANT, req -> req.ask(
       new GetOperator(req.actor().tenantId(), req.path("operatorId"))).map(Reply::ok));
     api.on("updateOperator", Role.ADMINS, req -> req.ask(
-        new UpdateOperator(req.actor().tenantId(), req.path("operatorId"), req.string("name"), role(req)))
+        new UpdateOperator(req.actor(), req.path("operatorId"), req.string("name"), role(req)))
       .map(Reply::ok));
     api.on("deleteOperator", Role.ADMINS, req -> req.ask(new DeleteOperator(req.actor(), req.path("operatorId")))
       .map(deleted -> Reply.noContent()));

@@ -35,6 +35,10 @@ public final class ApiError extends RuntimeException {
     return new ApiError(ProblemType.CONFLICT, detail, null);
   }
 
+  public static ApiError gone(String detail) {
+    return new ApiError(ProblemType.GONE, detail, null);
+  }
+
   public static ApiError unprocessable(String detail) {
     return new ApiError(ProblemType.UNPROCESSABLE, detail, null);
   }

@@ -1,7 +1,11 @@
 package io.inboxallocation.status;
 
 import io.inboxallocation.bus.CommandVerticle;
+import io.inboxallocation.auth.Actor;
 import io.inboxallocation.db.Database;
+import io.inboxallocation.events.EventActor;
+import io.inboxallocation.events.EventLog;
+import io.inboxallocation.events.EventType;
 import io.inboxallocation.db.Rows;
 import io.inboxallocation.conversation.ConversationState;
 import io.inboxallocation.lifecycle.Lifecycle;
@@ -58,13 +62,16 @@ public final class StatusCommands extends CommandVerticle {
       .compose(rows -> Rows.one(rows, row -> Availability.valueOf(row.getString("status")), "operator"))
       .compose(previous -> previous == command.status()
         ? conn.preparedQuery(CURRENT).execute(operator).map(rows -> Rows.firstOrNull(rows, OperatorStatus::from))
-        : transition(conn, operator, command.status())));
+        : transition(conn, command.actor(), operator, command.status())));
   }
 
-  private static Future<OperatorStatus> transition(SqlConnection conn, Tuple operator, Availability status) {
+  private static Future<OperatorStatus> transition(SqlConnection conn, Actor actor, Tuple operator,
+                                                   Availability status) {
     return conn.preparedQuery(UPDATE).execute(Tuple.of(operator.getValue(0), operator.getValue(1), status.name()))
       .map(rows -> Rows.firstOrNull(rows, OperatorStatus::from))
       .compose(changed -> conn.preparedQuery(status == Availability.OFFLINE ? START_GRACE : CANCEL_GRACE).execute(operator)
-        .map(graceDone -> changed));
+        .compose(graceDone -> EventLog.record(conn, actor.tenantId(), EventActor.of(actor),
+          EventType.OPERATOR_STATUS_CHANGED, null, changed.operatorId(), changed))
+        .map(recorded -> changed));
   }
 }

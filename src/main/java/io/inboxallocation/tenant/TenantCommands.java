@@ -3,6 +3,9 @@ package io.inboxallocation.tenant;
 import io.inboxallocation.bus.CommandVerticle;
 import io.inboxallocation.db.Database;
 import io.inboxallocation.db.Rows;
+import io.inboxallocation.events.EventActor;
+import io.inboxallocation.events.EventLog;
+import io.inboxallocation.events.EventType;
 import io.inboxallocation.tenant.TenantMessages.CreateTenant;
 import io.inboxallocation.tenant.TenantMessages.UpdateTenant;
 import io.vertx.core.Future;
@@ -47,12 +50,15 @@ public final class TenantCommands extends CommandVerticle {
 
   private Future<Tenant> update(UpdateTenant command) {
     boolean weightsChange = command.messageCountWeight() != null || command.delayWeight() != null;
+    UUID tenantId = command.actor().tenantId();
     return pool.withTransaction(conn -> conn.preparedQuery(UPDATE)
-      .execute(Tuple.of(command.tenantId(), command.name(), command.messageCountWeight(), command.delayWeight(),
+      .execute(Tuple.of(tenantId, command.name(), command.messageCountWeight(), command.delayWeight(),
         command.gracePeriodSeconds()))
       .compose(rows -> Rows.one(rows, Tenant::from, "tenant"))
       .compose(tenant -> !weightsChange ? Future.succeededFuture(tenant) : conn.preparedQuery(RERANK)
         .execute(Tuple.of(tenant.id(), tenant.messageCountWeight(), tenant.delayWeight()))
-        .map(reranked -> tenant)));
+        .map(reranked -> tenant))
+      .compose(tenant -> EventLog.record(conn, tenantId, EventActor.of(command.actor()), EventType.TENANT_UPDATED, null,
+        null, tenant).map(tenant)));
   }
 }

@@ -1,5 +1,6 @@
 package io.inboxallocation.tenant;
 
+import io.inboxallocation.auth.Actor;
 import io.inboxallocation.bus.Request;
 import java.util.UUID;
 
@@ -18,7 +19,7 @@ public final class TenantMessages {
   }
 
   /** Null fields are left as they are. */
-  public record UpdateTenant(UUID tenantId, String name, Double messageCountWeight, Double delayWeight,
+  public record UpdateTenant(Actor actor, String name, Double messageCountWeight, Double delayWeight,
                              Integer gracePeriodSeconds) implements Request<Tenant> {
   }
 }

@@ -16,7 +16,7 @@ public final class TenantRoutes implements Routes {
       .map(Reply::created));
     api.on("getMyTenant", Role.TENANT, req -> req.ask(new GetTenant(req.actor().tenantId()))
       .map(Reply::ok));
-    api.on("updateMyTenant", Role.ADMINS, req -> req.ask(new UpdateTenant(req.actor().tenantId(),
+    api.on("updateMyTenant", Role.ADMINS, req -> req.ask(new UpdateTenant(req.actor(),
         req.string("name"), req.number("messageCountWeight"), req.number("delayWeight"), req.integer("gracePeriodSeconds")))
       .map(Reply::ok));
   }

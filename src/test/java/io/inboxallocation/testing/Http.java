@@ -16,11 +16,17 @@ import io.vertx.ext.web.client.WebClientOptions;
 public final class Http {
 
   private final WebClient client;
+  private final int port;
 
-  Http(Vertx vertx, int port) {
+  public Http(Vertx vertx, int port) {
+    this.port = port;
     this.client = WebClient.create(vertx, new WebClientOptions()
       .setDefaultHost("127.0.0.1").setDefaultPort(port).setKeepAlive(true),
       new PoolOptions().setHttp1MaxSize(64));
+  }
+
+  public int port() {
+    return port;
   }
 
   /** Sends asynchronously; {@code body} may be null, a JsonObject, or a raw String sent as application/json. */
@@ -46,6 +52,17 @@ public final class Http {
     HttpRequest<Buffer> request = client.request(method, path);
     request.putHeaders(headers);
     return (body == null ? request.send() : request.sendBuffer(body))
+      .map(r -> new Response(r.statusCode(), r.headers(), r.body() == null ? "" : r.bodyAsString()))
+      .await();
+  }
+
+  /** A GET with If-None-Match (null: none), as a polling client sends it. */
+  public Response getIfNoneMatch(String path, String token, String etag) {
+    HttpRequest<Buffer> request = client.request(HttpMethod.GET, path).putHeader("Authorization", "Bearer " + token);
+    if (etag != null) {
+      request.putHeader("If-None-Match", etag);
+    }
+    return request.send()
       .map(r -> new Response(r.statusCode(), r.headers(), r.body() == null ? "" : r.bodyAsString()))
       .await();
   }

@@ -29,7 +29,11 @@ public final class Snapshot {
     TABLES.put("label", "SELECT * FROM label WHERE tenant_id = ?::uuid ORDER BY id");
     TABLES.put("conversation_label", "SELECT * FROM conversation_label WHERE tenant_id = ?::uuid ORDER BY conversation_id, label_id");
     TABLES.put("grace", "SELECT * FROM grace_period_assignment WHERE tenant_id = ?::uuid ORDER BY id");
-    TABLES.put("event", "SELECT * FROM domain_event WHERE tenant_id = ?::uuid ORDER BY id");
+    // Without the feed position: the sequencer numbers committed events a moment after their commit.
+    TABLES.put("event", """
+      SELECT id, tenant_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state, operator_id,
+             previous_operator_id, details, occurred_at, txid, inbox_id, conversation
+      FROM domain_event WHERE tenant_id = ?::uuid ORDER BY id""");
     TABLES.put("idempotency", "SELECT scope, key, request_hash, status FROM idempotency_key WHERE scope LIKE ? || '%' ORDER BY scope, key");
   }
 

@@ -46,11 +46,11 @@ import java.util.regex.Pattern;
  */
 public final class Bench {
 
-  private static final String LIST_QUEUE = "/conversations?state=QUEUED&sort=priority&limit=50";
+  static final String LIST_QUEUE = "/conversations?state=QUEUED&sort=priority&limit=50";
   static final String POLL_FEW_INBOXES = "poll (few inboxes)";
-  private static final Set<Integer> OK = Set.of(200);
-  private static final Set<Integer> ALLOCATE_OK = Set.of(200, 204);
-  private static final Set<Integer> UPSERT_OK = Set.of(200, 201);
+  static final Set<Integer> OK = Set.of(200);
+  static final Set<Integer> ALLOCATE_OK = Set.of(200, 204);
+  static final Set<Integer> UPSERT_OK = Set.of(200, 201);
 
   // concurrency of each scenario (issue 3)
   static final int ALLOCATORS = 50;
@@ -66,15 +66,18 @@ public final class Bench {
   static final double ALLOCATE_MIN_RATIO = 0.9;
   static final Map<String, Double> MIN_RATIO = Map.of("poll", 0.8, POLL_FEW_INBOXES, 0.8, "ingest", 0.8);
 
-  private final boolean smoke;
-  private final Path repo;
-  private final Path benchDir;
+  // the HTTP client's connection pool: the widest scenario (conditional poll: 256 pollers + its writer) fits
+  static final int MAX_CONNECTIONS = FeedBench.CONDITIONAL_POLLERS + 64;
+
+  final boolean smoke;
+  final Path repo;
+  final Path benchDir;
   private final Path serviceJar;
   private final List<Long> depths;
-  private final double warmup;
-  private final double duration;
+  final double warmup;
+  final double duration;
   private final double pgbenchSeconds;
-  private final double progress;
+  final double progress;
   private final String pgHost = env("PGHOST", "127.0.0.1");
   private final int pgPort = Integer.parseInt(env("PGPORT", "5432"));
   private final String pgUser = env("PGUSER", "postgres");
@@ -82,18 +85,24 @@ public final class Bench {
   private final String secret = "bench-secret-" + UUID.randomUUID();
   private final String resultsName;
 
-  private final JsonObject results = new JsonObject();
-  private final List<String> failures = new ArrayList<>();
+  final JsonObject results = new JsonObject();
+  final List<String> failures = new ArrayList<>();
   private Process service;
-  private Db db;
-  private Load load;
-  private Proc.Sampler sampler;
-  private int httpPort;
+  /** A second service node (push and idle-socket scenarios), started and stopped by {@link FeedBench}. */
+  volatile Process secondNode;
+  Db db;
+  Load load;
+  Proc.Sampler sampler;
+  int httpPort;
   private ServiceSql sql;
   private JWTAuth jwt;
-  private String[] operatorTokens;
-  private String serviceToken;
+  String[] operatorTokens;
+  String serviceToken;
   private final AtomicLong newIds = new AtomicLong();
+
+  /** A running service process: its port, the sampler of its /proc figures, and its start-up time. */
+  record Node(Process process, int port, Proc.Sampler sampler, double healthyMs, long rssAtHealthyKb, String javaOpts) {
+  }
 
   private Bench(boolean smoke, Path repo, Path serviceJar) {
     this.smoke = smoke;
@@ -164,7 +173,7 @@ public final class Bench {
       db = new Db(pgHost, pgPort, pgUser, dbName);
       results.put("machine", machine());
       db.seedStaff();
-      load = new Load(httpPort, 128, sampler);
+      load = new Load(httpPort, MAX_CONNECTIONS, sampler);
       mintTokens();
 
       JsonArray depthRows = new JsonArray();
@@ -180,6 +189,8 @@ public final class Bench {
       scenarios.add(ingest(q));
       scenarios.add(mixed(q));
       results.put("scenarios", scenarios);
+      // the event feed (issue 8): conditional polling on this node, push and idle sockets on a second node
+      new FeedBench(this).run(q, scenarios);
       results.put("serviceRss", new JsonObject().put("peakVmRssMb", Load.round(sampler.peakRssKb / 1024.0))
         .put("vmHwmMb", Load.round(sampler.hwmKb / 1024.0)));
     } catch (Exception e) {
@@ -214,8 +225,24 @@ public final class Bench {
   // ---------------------------------------------------------------- service process
 
   private void startService() throws Exception {
+    Node node = startNode("service", benchDir.resolve("results/service.log"), p -> service = p);
+    httpPort = node.port();
+    sampler = node.sampler();
+    System.out.printf("service pid %d on port %d: healthy after %.0f ms (RSS %.0f MB)%n", service.pid(), httpPort,
+      node.healthyMs(), node.rssAtHealthyKb() / 1024.0);
+    results.put("startup", new JsonObject().put("healthyMs", Load.round(node.healthyMs()))
+      .put("rssAtHealthyMb", Load.round(node.rssAtHealthyKb() / 1024.0)).put("javaOpts", node.javaOpts()));
+  }
+
+  /**
+   * Starts a service process on a free port against the bench database (same environment for every node, so a second
+   * node shares the database and the JWT secret), samples its /proc figures from the start and waits for its first 200
+   * from GET /health. {@code onStart} gets the process as soon as it exists (to be torn down whatever happens next).
+   */
+  Node startNode(String label, Path log, java.util.function.Consumer<Process> onStart) throws Exception {
+    int port;
     try (ServerSocket s = new ServerSocket(0)) {
-      httpPort = s.getLocalPort();
+      port = s.getLocalPort();
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -233,22 +260,23 @@ public final class Bench {
     e.put("PGPORT", String.valueOf(pgPort));
     e.put("PGUSER", pgUser);
     e.put("PGDATABASE", dbName);
-    e.put("HTTP_PORT", String.valueOf(httpPort));
+    e.put("HTTP_PORT", String.valueOf(port));
     e.put("JWT_SECRET", secret);
     e.put("GRACE_SWEEP_INTERVAL_MS", "500");
-    Path log = benchDir.resolve("results/service.log");
     Files.createDirectories(log.getParent());
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
-    HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/health"))
+    HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
       .timeout(Duration.ofSeconds(1)).build();
     long t0 = System.nanoTime();
-    service = pb.start();
-    sampler = new Proc.Sampler(service.pid(), dbName);
+    Process process = pb.start();
+    onStart.accept(process);
+    Proc.Sampler processSampler = new Proc.Sampler(process.pid(), dbName);
     long healthyNs = -1;
     while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(60)) {
-      if (!service.isAlive()) {
-        throw new IllegalStateException("the service exited with " + service.exitValue() + ": see " + log);
+      if (!process.isAlive()) {
+        processSampler.close();
+        throw new IllegalStateException("the " + label + " exited with " + process.exitValue() + ": see " + log);
       }
       try {
         if (http.send(health, BodyHandlers.discarding()).statusCode() == 200) {
@@ -261,14 +289,10 @@ public final class Bench {
       Thread.sleep(10);
     }
     if (healthyNs < 0) {
-      throw new IllegalStateException("the service was not healthy within 60 s: see " + log);
+      processSampler.close();
+      throw new IllegalStateException("the " + label + " was not healthy within 60 s: see " + log);
     }
-    double ms = healthyNs / 1e6;
-    long rss = Proc.statusKb(service.pid(), "VmRSS");
-    System.out.printf("service pid %d on port %d: healthy after %.0f ms (RSS %.0f MB)%n", service.pid(), httpPort, ms,
-      rss / 1024.0);
-    results.put("startup", new JsonObject().put("healthyMs", Load.round(ms)).put("rssAtHealthyMb", Load.round(rss / 1024.0))
-      .put("javaOpts", opts));
+    return new Node(process, port, processSampler, healthyNs / 1e6, Proc.statusKb(process.pid(), "VmRSS"), opts);
   }
 
   private void teardown() {
@@ -283,6 +307,18 @@ public final class Bench {
     if (sampler != null && service != null && service.isAlive()) {
       results.put("serviceRss", new JsonObject().put("peakVmRssMb", Load.round(sampler.peakRssKb / 1024.0))
         .put("vmHwmMb", Load.round(Math.max(sampler.hwmKb, Proc.statusKb(service.pid(), "VmHWM")) / 1024.0)));
+    }
+    Process second = secondNode;
+    if (second != null) {
+      second.destroy();
+      try {
+        if (!second.waitFor(10, TimeUnit.SECONDS)) {
+          second.destroyForcibly();
+        }
+      } catch (InterruptedException ignored) {
+        second.destroyForcibly();
+      }
+      secondNode = null;
     }
     if (service != null) {
       service.destroy();
@@ -323,7 +359,7 @@ public final class Bench {
     return tenant.operators().stream().map(op -> token(op.toString(), "OPERATOR", tenant.id())).toArray(String[]::new);
   }
 
-  private String token(String subject, String role, UUID tenantId) {
+  String token(String subject, String role, UUID tenantId) {
     return jwt.generateToken(new JsonObject().put("sub", subject).put("role", role).put("tenant_id", tenantId.toString()),
       new JWTOptions().setAlgorithm("HS256").setExpiresInSeconds(4 * 3600));
   }
@@ -401,7 +437,7 @@ public final class Bench {
     });
   }
 
-  private Future<?> allocateAndResolve(String token, Map<UUID, UUID> replies, AtomicLong dup) {
+  Future<?> allocateAndResolve(String token, Map<UUID, UUID> replies, AtomicLong dup) {
     return load.call("allocate", HttpMethod.POST, "/allocation/allocate", token, new JsonObject(), ALLOCATE_OK)
       .compose(resp -> {
         if (resp.statusCode() != 200) {
@@ -466,7 +502,7 @@ public final class Bench {
       .put("pgbench", pg).put("ratioToPgbench", tps > 0 ? Load.round(rate / tps) : null);
   }
 
-  private Future<?> upsert(long q) {
+  Future<?> upsert(long q) {
     ThreadLocalRandom rnd = ThreadLocalRandom.current();
     boolean existing = rnd.nextInt(100) < 70;
     String external = existing ? String.valueOf(1 + rnd.nextLong(q)) : "n" + newIds.incrementAndGet();
@@ -540,7 +576,7 @@ public final class Bench {
       });
   }
 
-  private void noteErrors(Result r) {
+  void noteErrors(Result r) {
     if (r.errors() > 0) {
       failures.add(r.scenario() + ": " + r.errors() + " errors, e.g. " + r.errorSamples().stream().limit(3).toList());
       System.out.println("  errors (samples):");
@@ -548,7 +584,7 @@ public final class Bench {
     }
   }
 
-  private static JsonObject scenarioJson(Result r) {
+  static JsonObject scenarioJson(Result r) {
     JsonArray ops = new JsonArray();
     r.stats().values().forEach(s -> ops.add(s.json(r.seconds())));
     return new JsonObject().put("scenario", r.scenario()).put("seconds", Load.round(r.seconds())).put("ops", ops)
@@ -676,7 +712,7 @@ public final class Bench {
     return rawCommand(cmd).replace('\n', ' ');
   }
 
-  private static String rawCommand(String... cmd) {
+  static String rawCommand(String... cmd) {
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes()).trim();
@@ -723,6 +759,7 @@ public final class Bench {
         t.add(ratioTarget(name + " throughput >= " + min + "x pgbench", s.getDouble("ratioToPgbench"), min));
       }
     }
+    FeedBench.targets(results).forEach(t::add);
     JsonObject plans = results.getJsonObject("plans");
     if (plans != null) {
       boolean all = plans.getJsonArray("checks").stream().allMatch(c -> ((JsonObject) c).getBoolean("passed"));
@@ -732,7 +769,7 @@ public final class Bench {
     return t;
   }
 
-  private static JsonObject target(String name, String figure, boolean met) {
+  static JsonObject target(String name, String figure, boolean met) {
     return new JsonObject().put("target", name).put("figure", figure).put("met", met);
   }
 

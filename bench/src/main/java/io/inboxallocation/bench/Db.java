@@ -115,6 +115,65 @@ final class Db implements AutoCloseable {
     return new Tenant(id, ids("bench_operator", id), ids("bench_inbox", id), subscriptions);
   }
 
+  /**
+   * {@code n} MANAGER operators of the main tenant (no subscriptions, no status: managers see every inbox), for the
+   * WebSocket scenarios; not in bench_operator, so pgbench never plays them. Inserted through SQL: no events.
+   */
+  List<UUID> seedManagers(int n) throws SQLException {
+    List<UUID> ids = new ArrayList<>();
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
+      "INSERT INTO operator (id, tenant_id, name, role) SELECT gen_random_uuid(), '" + tenant.id() + "',"
+        + " 'bench manager ' || i, 'MANAGER' FROM generate_series(1, " + n + ") i RETURNING id")) {
+      while (rs.next()) {
+        ids.add(rs.getObject(1, UUID.class));
+      }
+    }
+    return ids;
+  }
+
+  /** Waits until the feed's sequencer has numbered every committed event; false after {@code timeoutMs}. */
+  boolean awaitSequenced(long timeoutMs) throws SQLException, InterruptedException {
+    long end = System.currentTimeMillis() + timeoutMs;
+    while (true) {
+      if ("0".equals(scalar("SELECT count(*) FROM domain_event WHERE position IS NULL"))) {
+        return true;
+      }
+      if (System.currentTimeMillis() > end) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** One feed event as the delivery check needs it: its commit-time proxies and the writer's key. */
+  record FeedRow(long position, long occurredAtMicros, String type, String conversationKey) {
+  }
+
+  /** The tenant's events with a feed position in (after, upTo], in feed order. */
+  List<FeedRow> feedEvents(UUID tenantId, long after, long upTo) throws SQLException {
+    List<FeedRow> rows = new ArrayList<>();
+    try (PreparedStatement st = conn.prepareStatement("""
+      SELECT position, (extract(epoch FROM occurred_at) * 1000000)::bigint, type,
+             conversation_id::text || '|' || (conversation::json ->> 'updatedAt')
+      FROM domain_event WHERE tenant_id = ? AND position > ? AND position <= ? ORDER BY position""")) {
+      st.setObject(1, tenantId);
+      st.setLong(2, after);
+      st.setLong(3, upTo);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new FeedRow(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4)));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** The highest feed position of the tenant's events, or {@code fallback} when it has none. */
+  long lastPosition(UUID tenantId, long fallback) throws SQLException {
+    String v = scalar("SELECT max(position) FROM domain_event WHERE tenant_id = '" + tenantId + "'");
+    return v == null ? fallback : Long.parseLong(v);
+  }
+
   private List<UUID> ids(String lookupTable, UUID tenantId) throws SQLException {
     List<UUID> ids = new ArrayList<>();
     try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(

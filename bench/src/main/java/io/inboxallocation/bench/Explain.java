@@ -48,7 +48,9 @@ final class Explain {
       checks.add(check("poll (ConversationQueries.list state=QUEUED sort=priority limit=50, OPERATOR)", poll,
         "conversation_queue_by_tenant", false));
 
-      String updateArgs = "('" + tenant + "', '" + inbox + "', '%s', '+5511987654321', now(), 3)"; // $1..$6 of IngestCommands.UPDATE
+      // $1..$8 of IngestCommands.UPDATE (tenant, inbox, external id, phone, last message at, count, actor id, role)
+      String updateArgs = "('" + tenant + "', '" + inbox + "', '%s', '+5511987654321', now(), 3, 'bench-orchestrator',"
+        + " 'SERVICE')";
       JsonObject ingest = explainIngest(c, sql.ingestUpdate, updateArgs);
       checks.add(check("ingest (IngestCommands.UPDATE)", ingest,
         "conversation_ref_tenant_id_external_conversation_id_key", false));

@@ -110,15 +110,29 @@ final class Load implements AutoCloseable {
     return running;
   }
 
+  /** Whether a request sent now falls in a run's measured window. */
+  boolean measuring() {
+    return measuring;
+  }
+
   /**
    * One request. {@code expected} are the non-error codes; 204 on {@code emptyOk} counts as "empty" (allocate on an
    * empty queue). Anything else (and transport failures) is an error, with a sample kept for the report.
    */
   Future<HttpResponse<Buffer>> call(String op, HttpMethod method, String uri, String token, JsonObject body,
                                     Set<Integer> expected) {
+    return call(op, method, uri, token, body, expected, null);
+  }
+
+  /** {@link #call} with extra request headers (e.g. If-None-Match); null or empty: none. */
+  Future<HttpResponse<Buffer>> call(String op, HttpMethod method, String uri, String token, JsonObject body,
+                                    Set<Integer> expected, Map<String, String> headers) {
     HttpRequest<Buffer> request = client.request(method, port, "127.0.0.1", uri).timeout(30_000);
     if (token != null) {
       request.putHeader("Authorization", "Bearer " + token);
+    }
+    if (headers != null) {
+      headers.forEach(request::putHeader);
     }
     boolean counted = measuring;
     long start = System.nanoTime();
@@ -164,6 +178,16 @@ final class Load implements AutoCloseable {
   /** Runs the groups: warm-up, then the measured window with a progress line every {@code progressSeconds}. */
   Result run(String scenario, List<Group> groups, double warmupSeconds, double seconds, double progressSeconds)
     throws InterruptedException {
+    return run(scenario, groups, warmupSeconds, seconds, progressSeconds, null);
+  }
+
+  /**
+   * {@link #run} that also calls {@code atWindowStart} (from the calling thread) when the measured window opens, right
+   * after the CPU window of the sampler: where a scenario starts figures of its own (another node's CPU, WebSocket
+   * frames).
+   */
+  Result run(String scenario, List<Group> groups, double warmupSeconds, double seconds, double progressSeconds,
+             Runnable atWindowStart) throws InterruptedException {
     stats.clear();
     synchronized (errorSamples) {
       errorSamples.clear();
@@ -181,6 +205,9 @@ final class Load implements AutoCloseable {
     });
     Thread.sleep((long) (warmupSeconds * 1000));
     sampler.window();
+    if (atWindowStart != null) {
+      atWindowStart.run();
+    }
     CountDownLatch reset = new CountDownLatch(1);
     vertx.runOnContext(v -> {
       stats.clear();

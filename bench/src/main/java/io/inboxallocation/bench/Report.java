@@ -16,6 +16,7 @@ final class Report {
     StringBuilder b = new StringBuilder("== summary (" + r.getString("mode") + ", " + r.getValue("totalSeconds") + " s)\n");
     b.append(depthTable(r));
     b.append(scenarioTable(r));
+    b.append(feedSummary(r));
     b.append(cpuPerRequestTable(r));
     b.append(targetTable(r));
     return b.toString();
@@ -61,7 +62,7 @@ final class Report {
     b.append("50 operators each looping allocate then resolve; the queue is held at Q by a refill. Latencies are"
       + " of POST /allocation/allocate. pgbench runs the same SQL at the same concurrency right after.\n\n");
     b.append(depthTable(r)).append('\n');
-    b.append("\n## Poll, ingest and mixed\n\n").append(scenarioTable(r)).append('\n');
+    b.append("\n## Poll, ingest, mixed and conditional poll\n\n").append(scenarioTable(r)).append('\n');
     JsonArray scenarios = r.getJsonArray("scenarios");
     if (scenarios != null) {
       for (Object o : scenarios) {
@@ -74,6 +75,7 @@ final class Report {
         }
       }
     }
+    b.append(feedSection(r));
     b.append("## Service CPU per request\n\n")
       .append("CPU time of the service JVM (utime + stime from /proc/<pid>/stat, all its threads) over the measured"
         + " window, divided by the HTTP requests of that window (every operation; for allocate, allocate and resolve"
@@ -116,6 +118,145 @@ final class Report {
     } else {
       for (Object f : failures) {
         b.append("- ").append(String.valueOf(f).replace("\n", " ")).append('\n');
+      }
+    }
+    return b.toString();
+  }
+
+  /** The console lines of the event-feed scenarios. */
+  private static String feedSummary(JsonObject r) {
+    JsonObject feed = r.getJsonObject("feed");
+    if (feed == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("\n");
+    JsonObject c = feed.getJsonObject("conditionalPoll");
+    if (c != null) {
+      b.append(String.format("conditional poll: %.0f req/s (p50 %.2f ms, p99 %.2f ms, %.0f%% 304) vs full poll %.0f req/s"
+          + " (p99 %.2f ms): %.2fx%n", c.getDouble("perSecond"), c.getDouble("p50Ms"), c.getDouble("p99Ms"),
+        100 * c.getDouble("share304"), c.getDouble("fullPerSecond"), c.getDouble("fullP99Ms"),
+        c.getDouble("ratioToFullPoll")));
+    }
+    JsonObject p = feed.getJsonObject("push");
+    if (p != null) {
+      JsonObject upper = p.getJsonObject("fromOccurredAt");
+      JsonObject lower = p.getJsonObject("fromWriterResponse");
+      b.append(String.format("push: %d sockets, %s commands/s, %d events; commit-to-frame p50 %.2f / p99 %.2f ms"
+          + " (occurredAt), p50 %.2f / p99 %.2f ms (writer's response); missed %d, duplicated %d%n",
+        p.getInteger("subscribed"), p.getValue("commandsPerSecond"), p.getLong("events"), upper.getDouble("p50Ms"),
+        upper.getDouble("p99Ms"), lower.getDouble("p50Ms"), lower.getDouble("p99Ms"), p.getLong("missed"),
+        p.getLong("duplicated")));
+    }
+    JsonObject idle = feed.getJsonObject("idleSockets");
+    if (idle != null) {
+      b.append(String.format("idle sockets: %d open, node B RSS peak %.0f MiB (%.0f MiB at the end, %.0f before)%n",
+        idle.getLong("openAtEnd"), idle.getDouble("rssPeakMib"), idle.getDouble("rssEndMib"),
+        idle.getDouble("rssBeforeMib")));
+    }
+    return b.toString();
+  }
+
+  /** The report's event-feed section (issue 8). */
+  private static String feedSection(JsonObject r) {
+    JsonObject feed = r.getJsonObject("feed");
+    if (feed == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("## Event feed\n\n");
+    JsonObject c = feed.getJsonObject("conditionalPoll");
+    if (c != null) {
+      b.append("### Conditional poll\n\n")
+        .append(c.getInteger("clients")).append(" clients polling `GET ").append(c.getString("uri")).append("` as ")
+        .append(c.getString("callers")).append("; ").append(c.getString("writer"))
+        .append(". The same clients poll twice, each run a warm-up then the measured window: plainly, then each client"
+          + " sending the last ETag it got as `If-None-Match` and taking the new one from each 200. Rows `")
+        .append(FeedBench.FULL_POLL).append("` and `").append(FeedBench.CONDITIONAL_POLL)
+        .append("` of the table above.\n\n")
+        .append("| run | requests/s | p50 ms | p99 ms | p99.9 ms | 304 share | 200 without ETag | writes | full reads"
+          + " (200s) per write | errors | service CPU µs/request |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+        .append(String.format("| full | %.0f | %.2f | %.2f | | | | | | %d | %s |%n", c.getDouble("fullPerSecond"),
+          c.getDouble("fullP50Ms"), c.getDouble("fullP99Ms"), c.getLong("fullErrors"),
+          micros(c.getDouble("fullServiceCpuUsPerRequest"))))
+        .append(String.format("| If-None-Match | %.0f | %.2f | %.2f | %.2f | %.1f%% | %d | %d | %s | %d | %s |%n",
+          c.getDouble("perSecond"), c.getDouble("p50Ms"), c.getDouble("p99Ms"), c.getDouble("p999Ms"),
+          100 * c.getDouble("share304"), c.getLong("untagged200"), c.getLong("writes"),
+          c.getValue("fullReadsPerWrite") == null ? "n/a" : c.getValue("fullReadsPerWrite"), c.getLong("errors"),
+          micros(c.getDouble("serviceCpuUsPerRequest"))))
+        .append(String.format("%nConditional over full: **%.2fx**.%n%n", c.getDouble("ratioToFullPoll")));
+    }
+    JsonObject node = feed.getJsonObject("secondNode");
+    JsonObject p = feed.getJsonObject("push");
+    if (p != null) {
+      JsonObject upper = p.getJsonObject("fromOccurredAt");
+      JsonObject lower = p.getJsonObject("fromWriterResponse");
+      b.append("### Push (two nodes)\n\n")
+        .append(String.format("A second service process (node B, same database and environment, healthy after %s ms)"
+          + " holds %d WebSockets of %d MANAGER operators (%d subscribed), each subscribed after cursor %s; %s"
+          + " commands/s (target %d: 3/4 ingest upserts of existing conversations, 1/4 allocate+resolve cycles) go"
+          + " through node A for the warm-up and %.1f s measured. Events checked: positions after %s up to %s, %s.%n%n",
+          node == null ? "?" : node.getValue("healthyMs"), p.getInteger("sockets"), p.getInteger("managers"),
+          p.getInteger("subscribed"), p.getString("fromCursor"), p.getValue("commandsPerSecond"),
+          p.getInteger("targetCommandsPerSecond"), p.getDouble("seconds"), p.getString("fromCursor"),
+          p.getString("toCursor"), p.getJsonObject("eventsByType").encode()))
+        .append("**Commit-to-frame latency**, per frame, for the events that occurred in the measured window. Two"
+          + " clocks bracket the commit: the event's `occurredAt` (its transaction's start, before the commit: an upper"
+          + " bound, and the target's figure) and the arrival of the writer's HTTP response, matched to the event by"
+          + " conversation id and `updatedAt` (after the commit: a lower bound; frames that beat the response count"
+          + " as 0).\n\n")
+        .append("| from | frames | p50 ms | p99 ms | p99.9 ms | max ms |\n|---|---:|---:|---:|---:|---:|\n")
+        .append(String.format("| occurredAt (upper bound) | %d | %.2f | %.2f | %.2f | %.2f |%n", upper.getLong("count"),
+          upper.getDouble("p50Ms"), upper.getDouble("p99Ms"), upper.getDouble("p999Ms"), upper.getDouble("maxMs")))
+        .append(String.format("| writer's response (lower bound; %d of %d events matched, %d frames before it) | %d |"
+            + " %.2f | %.2f | %.2f | %.2f |%n", p.getLong("eventsMatched"), p.getLong("events"),
+          p.getLong("framesBeforeResponse"), lower.getLong("count"), lower.getDouble("p50Ms"), lower.getDouble("p99Ms"),
+          lower.getDouble("p999Ms"), lower.getDouble("maxMs")))
+        .append(String.format("%n**Delivery** (every event of the tenant with a position in the range, from"
+            + " domain_event, against every socket): %d frames expected, %d received (%.0f/s in the window); **%d"
+            + " missed, %d duplicated**, %d unexpected, %d resyncs, %d sockets failed.%s%n%n", p.getLong("framesExpected"),
+          p.getLong("framesReceived"), p.getDouble("framesPerSecond"), p.getLong("missed"), p.getLong("duplicated"),
+          p.getLong("unexpected"), p.getLong("resyncs"), p.getLong("failedSockets"),
+          p.getJsonArray("examples").isEmpty() ? "" : " Examples: " + p.getJsonArray("examples").encode()));
+      JsonObject a = p.getJsonObject("cpuCores");
+      JsonObject nb = p.getJsonObject("nodeBCores");
+      b.append(String.format("CPU over the measured window (cores): node A %.2f, node B %.2f, PostgreSQL %.2f, harness"
+          + " (writers and sockets) %.2f, other %.2f; node B RSS peak %.0f MB.%n%n", a.getDouble("service"),
+        nb.getDouble("service"), a.getDouble("postgres"), a.getDouble("harness"),
+        Math.max(0, a.getDouble("other") - nb.getDouble("service")), nb.getDouble("serviceRssPeakMb")));
+    }
+    JsonObject idle = feed.getJsonObject("idleSockets");
+    if (idle != null) {
+      b.append("### Idle sockets\n\n")
+        .append(String.format("%,d WebSockets opened on node B (after the push sockets closed; %d handshakes at a time),"
+            + " each subscribed from the head, then idle for %.0f s. Node B's JVM options: `%s`.%n%n",
+          idle.getInteger("sockets"), FeedBench.OPEN_IN_FLIGHT, idle.getDouble("holdSeconds"),
+          idle.getString("javaOpts")))
+        .append("| subscribed | open at the end | opened in s | RSS before MiB | RSS peak MiB | RSS at the end MiB |"
+          + " KiB per socket |\n|---:|---:|---:|---:|---:|---:|---:|\n")
+        .append(String.format("| %d | %d | %.1f | %.0f | %.0f | %.0f | %s |%n%n", idle.getLong("subscribed"),
+          idle.getLong("openAtEnd"), idle.getDouble("connectSeconds"), idle.getDouble("rssBeforeMib"),
+          idle.getDouble("rssPeakMib"), idle.getDouble("rssEndMib"), idle.getValue("kibPerSocket")));
+    }
+    JsonObject v = feed.getJsonObject("versusPreviousFullRun");
+    if (v != null) {
+      b.append("### Allocate and ingest versus the previous full run\n\n");
+      if (!v.getBoolean("available", false)) {
+        b.append("Not available: ").append(v.getString("reason")).append(".\n\n");
+      } else {
+        b.append(String.format("Against `%s` (full run of %s, commit %s); \"ok\" = within 5%% or better.%s%n%n",
+          v.getString("source"), v.getString("startedAt"), v.getString("serviceCommit"),
+          v.getBoolean("comparable") ? "" : " **Smoke run: not comparable with a full run, shown only to exercise the"
+            + " comparison; no target.**"));
+        b.append("| run | figure | previous | now | change | within 5% | ok |\n|---|---|---:|---:|---:|---|---|\n");
+        for (Object o : v.getJsonArray("rows", new JsonArray())) {
+          JsonObject row = (JsonObject) o;
+          Double change = row.getDouble("change");
+          b.append(String.format("| %s | %s | %s | %s | %s | %s | %s |%n", row.getString("run"), row.getString("metric"),
+            row.getValue("previous") == null ? "n/a" : row.getValue("previous"), row.getValue("now"),
+            change == null ? "n/a" : String.format("%+.1f%%", 100 * change),
+            row.getValue("withinTolerance") == null ? "n/a" : (row.getBoolean("withinTolerance") ? "yes" : "no"),
+            row.getValue("ok") == null ? "n/a" : (row.getBoolean("ok") ? "yes" : "**no**")));
+        }
+        b.append('\n');
       }
     }
     return b.toString();

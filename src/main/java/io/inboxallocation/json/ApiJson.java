@@ -1,4 +1,4 @@
-package io.inboxallocation.http;
+package io.inboxallocation.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -6,17 +6,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.vertx.core.buffer.Buffer;
 
-/** Response records to JSON: camelCase record components, ISO-8601 UTC timestamps. */
-final class JsonBodies {
+/** The API's JSON: response bodies and event details. Records to JSON: camelCase record components, ISO-8601 UTC timestamps. */
+public final class ApiJson {
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
     .registerModule(new JavaTimeModule())
     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-  private JsonBodies() {
+  private ApiJson() {
   }
 
-  static Buffer encode(Object body) {
+  public static Buffer encode(Object body) {
     if (body instanceof Buffer json) {
       return json;
     }

@@ -1,0 +1,47 @@
+package io.inboxallocation.feed;
+
+import io.inboxallocation.timer.PeriodicVerticle;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Duration;
+
+/**
+ * Deletes events older than the retention (EVENT_RETENTION), oldest positions first, and records how far it went: a
+ * cursor before that answers 410. Runs on every node; the row lock on event_feed makes the runs take turns.
+ */
+public final class FeedRetention extends PeriodicVerticle {
+
+  private static final int BATCH = 10_000;
+
+  /** $1 retention in seconds. Deletes a prefix of the feed: positions up to the last old one of the next batch. */
+  private static final String PURGE = """
+    WITH feed AS (
+      SELECT purged_to FROM event_feed FOR UPDATE
+    ), cut AS (
+      SELECT max(b.position) AS position
+      FROM (SELECT e.position, e.occurred_at FROM domain_event e, feed
+            WHERE e.position > feed.purged_to ORDER BY e.position LIMIT %d) b
+      WHERE b.occurred_at < now() - make_interval(secs => $1)
+    ), purged AS (
+      DELETE FROM domain_event e USING cut WHERE e.position <= cut.position
+    )
+    UPDATE event_feed f SET purged_to = cut.position FROM cut WHERE cut.position IS NOT NULL
+    RETURNING purged_to""".formatted(BATCH);
+
+  private final Pool pool;
+  private final Duration retention;
+
+  public FeedRetention(Pool pool, Duration retention, Duration interval) {
+    super(interval);
+    this.pool = pool;
+    this.retention = retention;
+  }
+
+  /** Batch after batch while the last one deleted something. */
+  @Override
+  protected Future<Boolean> run() {
+    return pool.preparedQuery(PURGE).execute(Tuple.of((double) retention.toSeconds())).map(rows -> rows.size() > 0);
+  }
+}
