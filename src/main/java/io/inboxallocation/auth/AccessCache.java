@@ -74,6 +74,11 @@ public final class AccessCache {
     });
   }
 
+  /** What is cached of this operator's access now, or null: never a database read. */
+  public Access cached(UUID tenantId, UUID operatorId) {
+    return entries.get(new Key(tenantId, operatorId));
+  }
+
   /** The operator's role, existence or subscriptions changed. */
   public void evict(UUID tenantId, UUID operatorId) {
     generation(tenantId).incrementAndGet();

@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +22,12 @@ public final class Feed {
   static final long STALE_AFTER_MILLIS = 1_000;
 
   private final Map<UUID, Long> tenantVersions = new ConcurrentHashMap<>();
+  /** Per tenant, the last event that is not about one conversation (any of those may change any caller's view). */
+  private final Map<UUID, Long> sharedVersions = new ConcurrentHashMap<>();
+  /** Per inbox, the last conversation event in it (or moved out of it); inbox ids are unique across tenants. */
+  private final Map<UUID, Long> inboxVersions = new ConcurrentHashMap<>();
+  /** Per operator, the last event of a conversation they held or hold. */
+  private final Map<UUID, Long> operatorVersions = new ConcurrentHashMap<>();
   /** Per tenant, the relay cycle that reads back this node's last answered write to it. */
   private final Map<UUID, Long> writes = new ConcurrentHashMap<>();
   private final AtomicLong cyclesStarted = new AtomicLong();
@@ -43,7 +50,22 @@ public final class Feed {
   }
 
   void advance(FeedEvent event) {
-    tenantVersions.merge(event.tenantId(), event.position(), Math::max);
+    Long position = event.position();
+    tenantVersions.merge(event.tenantId(), position, Math::max);
+    if (event.conversationId() == null) {
+      sharedVersions.merge(event.tenantId(), position, Math::max);
+      return;
+    }
+    for (UUID inbox : new UUID[] {event.inboxId(), event.fromInboxId()}) {
+      if (inbox != null) {
+        inboxVersions.merge(inbox, position, Math::max);
+      }
+    }
+    for (UUID operator : new UUID[] {event.operatorId(), event.previousOperatorId()}) {
+      if (operator != null) {
+        operatorVersions.merge(operator, position, Math::max);
+      }
+    }
   }
 
   /**
@@ -84,7 +106,29 @@ public final class Feed {
     if (!trusted(tenantId, now)) {
       return -1;
     }
-    Long version = tenantVersions.get(tenantId);
+    return positionOf(tenantVersions, tenantId);
+  }
+
+  /**
+   * The position of the last event that can have changed what this operator sees of conversations (the same rule as
+   * {@link io.inboxallocation.auth.Visibility}): in one of their inboxes, of a conversation they held or hold, or not
+   * about one conversation at all (a subscription, a role, a label's name...). -1 as for {@link #version}. Positions
+   * only grow, so this changes whenever such an event arrives; a tenant with many inboxes then re-reads only where
+   * something changed.
+   */
+  public long conversationVersion(UUID tenantId, UUID operatorId, Set<UUID> inboxes, long now) {
+    if (!trusted(tenantId, now)) {
+      return -1;
+    }
+    long version = Math.max(positionOf(sharedVersions, tenantId), positionOf(operatorVersions, operatorId));
+    for (UUID inbox : inboxes) {
+      version = Math.max(version, positionOf(inboxVersions, inbox));
+    }
+    return version;
+  }
+
+  private long positionOf(Map<UUID, Long> versions, UUID key) {
+    Long version = versions.get(key);
     return version != null ? version : startPosition;
   }
 

@@ -31,7 +31,10 @@ public final class FeedQueries extends QueryVerticle {
       FROM domain_event e
       WHERE e.tenant_id = $1 AND e.position > $2
         AND ($3::uuid IS NULL OR e.operator_id = $3 OR e.previous_operator_id = $3
-             OR e.inbox_id IN (SELECT s.inbox_id FROM operator_inbox_subscription s WHERE s.operator_id = $3))
+             OR e.inbox_id IN (SELECT s.inbox_id FROM operator_inbox_subscription s WHERE s.operator_id = $3)
+             OR (e.type = 'MOVED'
+                 AND (e.details ->> 'fromInboxId')::uuid IN (SELECT s.inbox_id FROM operator_inbox_subscription s
+                                                             WHERE s.operator_id = $3)))
       ORDER BY e.position
       LIMIT $4
     ) x ON true""";

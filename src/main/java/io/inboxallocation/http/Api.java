@@ -1,6 +1,8 @@
 package io.inboxallocation.http;
 
 import io.inboxallocation.json.ApiJson;
+import io.inboxallocation.auth.AccessCache;
+import io.inboxallocation.auth.AccessCache.Access;
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.auth.Authenticator;
 import io.inboxallocation.bus.Bus;
@@ -34,15 +36,17 @@ public final class Api {
   private final Authenticator authenticator;
   private final Idempotency idempotency;
   private final Feed feed;
+  private final AccessCache access;
 
   Api(Vertx vertx, RouterBuilder builder, SchemaRepository schemas, Authenticator authenticator,
-      Idempotency idempotency, Feed feed) {
+      Idempotency idempotency, Feed feed, AccessCache access) {
     this.vertx = vertx;
     this.builder = builder;
     this.schemas = schemas;
     this.authenticator = authenticator;
     this.idempotency = idempotency;
     this.feed = feed;
+    this.access = access;
   }
 
   public void on(String operationId, Set<Role> allowed, Function<ApiRequest, Future<Reply>> handler) {
@@ -53,7 +57,7 @@ public final class Api {
       .compose(actor -> {
         Supplier<Future<Reply>> run = () -> handler.apply(new ApiRequest(vertx, ctx.get(ValidatedInput.KEY), actor));
         if (conditional) {
-          return conditionally(ctx, actor, run);
+          return conditionally(ctx, operationId, actor, run);
         }
         return ctx.request().method() == HttpMethod.GET ? run.get() : writing(ctx, actor, run);
       })
@@ -72,12 +76,26 @@ public final class Api {
   }
 
   /** 304 when the caller's tag is current; else the read, tagged with the version taken before it ran. */
-  private Future<Reply> conditionally(RoutingContext ctx, Actor actor, Supplier<Future<Reply>> read) {
-    String tag = Conditional.tag(feed.version(actor.tenantId(), System.currentTimeMillis()), actor, ctx.request());
+  private Future<Reply> conditionally(RoutingContext ctx, String operationId, Actor actor,
+                                      Supplier<Future<Reply>> read) {
+    String tag = Conditional.tag(version(operationId, actor), actor, ctx.request());
     if (Conditional.matches(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH), tag)) {
       return Future.succeededFuture(Reply.notModified(tag));
     }
     return read.get().map(reply -> reply.tagged(tag));
+  }
+
+  /**
+   * The version the read's tag names: the tenant's, or for an operator's conversation read the one of their scope
+   * (their subscriptions as the access cache holds them, which is where their role came from a moment ago).
+   */
+  private long version(String operationId, Actor actor) {
+    long now = System.currentTimeMillis();
+    UUID operator = actor.inboxScope();
+    Access known = operator == null || !Conditional.CONVERSATION_READS.contains(operationId) ? null
+      : access.cached(actor.tenantId(), operator);
+    return known == null ? feed.version(actor.tenantId(), now)
+      : feed.conversationVersion(actor.tenantId(), operator, known.inboxes(), now);
   }
 
   /**

@@ -15,6 +15,8 @@ final class Conditional {
 
   /** The reads that answer with an ETag. */
   static final Set<String> OPERATIONS = Set.of("listConversations", "getConversation", "listInboxes", "listOperators");
+  /** Those of them an operator's tag can follow the operator's own scope for ({@code Feed.conversationVersion}). */
+  static final Set<String> CONVERSATION_READS = Set.of("listConversations", "getConversation");
 
   private Conditional() {
   }

@@ -93,7 +93,7 @@ public final class HttpVerticle extends VerticleBase {
     builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwt));
 
     Api api = new Api(vertx, builder, contract.getSchemaRepository(), authenticator,
-      new Idempotency(db.pool(), config.requestTimeout()), feed);
+      new Idempotency(db.pool(), config.requestTimeout()), feed, access);
     api.open("health", health());
     // Upgrades never reach the router (the server's WebSocket handshake handler takes them): a plain GET is a mistake.
     api.open("openWebSocket", ctx -> ctx.fail(ApiError.badRequest(null,

@@ -220,8 +220,7 @@ final class PushSession {
   }
 
   private boolean visible(FeedEvent event) {
-    return role == null || role.seesAllInboxes() || event.concerns(operatorId)
-      || (event.inboxId() != null && inboxes.contains(event.inboxId()));
+    return role == null || role.seesAllInboxes() || event.concerns(operatorId) || event.inAnyOf(inboxes);
   }
 
   /** A client that does not read its frames is disconnected before its queue grows past the socket's bound. */

@@ -107,13 +107,20 @@ class EventFeedTest extends ServiceTest {
     assertEquals(200, Calls.claim(s, operator.token(), held).status());
     // To an inbox it is not subscribed to: the owner is released, and still sees that it was.
     assertEquals(200, Calls.move(s, s.admin, held, other).status());
+    // A queued one leaves their inbox: they see it go, and nothing of it afterwards.
+    String leaving = s.conversation(mine).getString("id");
+    assertEquals(200, Calls.move(s, s.admin, leaving, other).status());
+    assertEquals(200, Calls.move(s, s.admin, leaving, s.inbox()).status());
     Scenario.Person colleague = s.person("OPERATOR");
     s.setStatus(colleague, "AVAILABLE");
     s.setStatus(operator, "OFFLINE");
 
     Feeds.Read seen = Feeds.readAll(http, operator.token(), cursor);
-    assertEquals(List.of("CREATED", "CREATED", "ALLOCATED", "MOVED", "RELEASED", "OPERATOR_STATUS_CHANGED"), seen.types());
-    assertEquals(9, Feeds.readAll(http, s.admin, cursor).events().size(), "a manager sees all of it");
+    assertEquals(List.of("CREATED", "CREATED", "ALLOCATED", "MOVED", "RELEASED", "CREATED", "MOVED",
+      "OPERATOR_STATUS_CHANGED"), seen.types());
+    assertEquals(leaving, seen.events().get(6).getString("conversationId"));
+    assertEquals(other, seen.events().get(6).getString("inboxId"), "the move out of their inbox");
+    assertEquals(13, Feeds.readAll(http, s.admin, cursor).events().size(), "a manager sees all of it");
     assertEquals(Feeds.readAll(http, s.admin, cursor).cursor(), seen.cursor(), "both end at the head");
 
     assertEquals(List.of(), Feeds.readAll(http, stranger.admin, cursor).events(), "another tenant sees nothing");

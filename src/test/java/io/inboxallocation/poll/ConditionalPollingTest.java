@@ -104,6 +104,36 @@ class ConditionalPollingTest extends ServiceTest {
   }
 
   @Test
+  void anOperatorsTagFollowsWhatTheyCanSeeNotTheWholeTenant() {
+    Scenario s = newTenant();
+    String mine = s.inbox();
+    String other = s.inbox();
+    Scenario.Person operator = s.availableOperator(mine);
+    String inMine = s.conversation(mine).getString("id");
+    String path = "/conversations?state=QUEUED";
+    String etag = settledTag(http, path, operator.token());
+
+    assertEquals(201, Calls.upsert(s, Calls.upsertBody(other, "elsewhere", Scenario.randomPhone())).status());
+    assertEquals(304, http.getIfNoneMatch(path, operator.token(), etag).status(), "a change they cannot see");
+
+    assertEquals(200, Calls.move(s, s.admin, inMine, other).status());
+    Http.Response moved = http.getIfNoneMatch(path, operator.token(), etag);
+    assertEquals(200, moved.status(), "a conversation moved out of their inbox");
+    assertEquals(List.of(), ids(moved));
+
+    etag = settledTag(http, path, operator.token());
+    String managerTag = settledTag(http, path, s.admin);
+    assertEquals(201, Calls.upsert(s, Calls.upsertBody(other, "elsewhere too", Scenario.randomPhone())).status());
+    assertEquals(304, http.getIfNoneMatch(path, operator.token(), etag).status());
+    assertEquals(200, http.getIfNoneMatch(path, s.admin, managerTag).status(), "a manager sees every inbox");
+
+    String arrived = s.conversation(mine).getString("id");
+    Http.Response changed = http.getIfNoneMatch(path, operator.token(), etag);
+    assertEquals(200, changed.status(), "a change in their inbox");
+    assertEquals(List.of(arrived), ids(changed));
+  }
+
+  @Test
   void aChangeThroughAnotherNodeShowsWithinOneSecond() {
     Scenario s = newTenant();
     String inbox = s.inbox();

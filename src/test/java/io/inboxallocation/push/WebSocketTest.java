@@ -144,6 +144,10 @@ class WebSocketTest extends ServiceTest {
       String own = s.conversation(first).getString("id");
       assertEquals(own, managerSocket.events(1, SOON).get(0).getJsonObject("event").getString("conversationId"),
         "demoted: only its own inboxes from now on");
+      assertEquals(200, Calls.move(s, s.admin, own, second).status());
+      JsonObject left = managerSocket.events(1, SOON).get(0).getJsonObject("event");
+      assertEquals(List.of("MOVED", own), List.of(left.getString("type"), left.getString("conversationId")),
+        "a conversation that leaves its inbox is pushed once more");
 
       long start = System.nanoTime();
       assertEquals(204, http.delete("/operators/" + operator.id(), s.admin).status());
