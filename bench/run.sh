@@ -2,7 +2,8 @@
 # The benchmark harness of Inbox & Allocation (issue 3). See bench/README.md.
 #
 #   bench/run.sh                  full run (< 15 min): queue depths 1k / 100k / 1M, two poll shapes, ingest, mixed,
-#                                 pgbench, plans; event feed: conditional poll, push over two nodes, idle sockets
+#                                 pgbench, plans; event feed: conditional poll, push over two nodes, idle sockets;
+#                                 push shift (PUSH mode, 100 conversations/s, 50 operators of capacity 3)
 #   bench/run.sh --smoke          ~1 min including builds (CI): tiny queue, ~3 s per scenario, plans reported only
 #   bench/run.sh --regen-pgbench  rewrite bench/pgbench/*.sql from the service SQL (after changing it)
 #   bench/run.sh --no-build ...   reuse the jars already built
@@ -11,9 +12,13 @@
 # BENCH_SERVICE_BUILD_DIR (default target) to build the service elsewhere (-DbuildDirectory), so a bench run does not
 # touch a target/ another build is using; BENCH_SERVICE_JAVA_OPTS for the service JVM; BENCH_DEPTHS (e.g. 1000,100000),
 # BENCH_WARMUP, BENCH_DURATION, BENCH_PGBENCH_SECONDS (seconds) to shorten or lengthen a run; BENCH_KEEP_DB=1;
-# BENCH_PUSH_SOCKETS, BENCH_PUSH_RATE (commands/s), BENCH_IDLE_SOCKETS for the WebSocket scenarios.
-# Exit status: non-zero when a scenario had errors, the double-allocation or push delivery check failed, a WebSocket
-# failed, pgbench failed, or (full run only) a plan check failed. Missed targets are reported in results/latest.md.
+# BENCH_PUSH_SOCKETS, BENCH_PUSH_RATE (commands/s), BENCH_IDLE_SOCKETS for the WebSocket scenarios;
+# BENCH_PUSH_SHIFT_RATE (conversations/s, default 100, smoke 50), BENCH_PUSH_SHIFT_SECONDS (measured window, default 40,
+# smoke 3) for push shift; BENCH_ONLY=push-shift (comma-separated, of allocate, poll, ingest, mixed, feed, push-shift)
+# runs only those scenarios and writes results/partial.{json,md} instead.
+# Exit status: non-zero when a scenario had errors, the double-allocation or push delivery check failed, push shift saw
+# an operator over capacity or a double assignment, a WebSocket failed, pgbench failed, or (full run only) a plan check
+# failed. Missed targets are reported in results/latest.md.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,7 +31,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --smoke|--regen-pgbench) args+=("$arg") ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
 done

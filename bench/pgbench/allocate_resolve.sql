@@ -10,7 +10,7 @@
 SELECT id AS op, '00000000-0000-0000-0000-000000000000' AS id, 'ALLOCATED' AS state, id AS assigned_operator_id
 FROM bench_operator WHERE tenant_id = :tenant AND n = :n \gset
 -- POST /allocation/allocate
--- mirrors io.inboxallocation.auth.AccessCache.LOOKUP (per HTTP request while this node has writes to the tenant in flight, as under this load)
+-- mirrors io.inboxallocation.auth.AccessCache.LOOKUP (per HTTP request while this node has not yet read back its own writes to the tenant, as under this load)
 SELECT t.id AS tenant_id, o.role,
        (SELECT coalesce(array_agg(s.inbox_id), '{}') FROM operator_inbox_subscription s WHERE s.operator_id = o.id)
          AS inboxes
@@ -20,6 +20,8 @@ WHERE t.id = :tenant;
 BEGIN;
 -- mirrors io.inboxallocation.allocation.AllocationSql.LOCK_CALLER_STATUS
 SELECT status FROM operator_status WHERE tenant_id = :tenant AND operator_id = :op FOR UPDATE;
+-- mirrors io.inboxallocation.assignment.Capacity.LOAD (Capacity.requireRoom)
+SELECT (SELECT coalesce(o.max_concurrent, t.default_max_concurrent) FROM operator o JOIN tenant t ON t.id = o.tenant_id WHERE o.id = :op) AS capacity, (SELECT count(*) FROM conversation_ref a WHERE a.assigned_operator_id = :op AND a.state = 'ALLOCATED') AS active;
 -- mirrors io.inboxallocation.lifecycle.Lifecycle.NEXT_QUEUED (Transition.AUTO_ALLOCATE)
 WITH target AS (
   SELECT c.id, c.state AS from_state, c.assigned_operator_id AS from_owner,
@@ -48,6 +50,10 @@ changed AS (
 ), cleared AS (
   DELETE FROM grace_period_assignment g USING changed ch
   WHERE g.conversation_id = ch.id AND ch.assigned_operator_id IS DISTINCT FROM ch.from_owner
+), assigned AS (
+  UPDATE operator_status s SET last_assigned_at = now() FROM changed ch
+  WHERE s.operator_id = ch.assigned_operator_id AND ch.state = 'ALLOCATED'
+    AND ch.assigned_operator_id IS DISTINCT FROM ch.from_owner
 ), logged AS (
 INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state, operator_id, previous_operator_id, details, conversation)
 SELECT c.tenant_id, c.inbox_id, c.id, c.type, c.reason, c.actor_id, c.actor_role, c.from_state, c.state, c.assigned_operator_id, c.from_owner, c.details, json_build_object(
@@ -63,12 +69,13 @@ SELECT c.tenant_id, c.inbox_id, c.id, c.type, c.reason, c.actor_id, c.actor_role
   'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
   'resolvedAt', api_instant(c.resolved_at))::text
 FROM changed c JOIN tenant t ON t.id = c.tenant_id
+  ORDER BY c.priority_rank DESC, c.last_activity_at, c.id
   RETURNING conversation
 )
 SELECT conversation FROM logged \aset
 COMMIT;
 -- POST /allocation/resolve {conversationId}
--- mirrors io.inboxallocation.auth.AccessCache.LOOKUP (per HTTP request while this node has writes to the tenant in flight, as under this load)
+-- mirrors io.inboxallocation.auth.AccessCache.LOOKUP (per HTTP request while this node has not yet read back its own writes to the tenant, as under this load)
 SELECT t.id AS tenant_id, o.role,
        (SELECT coalesce(array_agg(s.inbox_id), '{}') FROM operator_inbox_subscription s WHERE s.operator_id = o.id)
          AS inboxes
@@ -99,6 +106,10 @@ changed AS (
 ), cleared AS (
   DELETE FROM grace_period_assignment g USING changed ch
   WHERE g.conversation_id = ch.id AND ch.assigned_operator_id IS DISTINCT FROM ch.from_owner
+), assigned AS (
+  UPDATE operator_status s SET last_assigned_at = now() FROM changed ch
+  WHERE s.operator_id = ch.assigned_operator_id AND ch.state = 'ALLOCATED'
+    AND ch.assigned_operator_id IS DISTINCT FROM ch.from_owner
 ), logged AS (
 INSERT INTO domain_event (tenant_id, inbox_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state, operator_id, previous_operator_id, details, conversation)
 SELECT c.tenant_id, c.inbox_id, c.id, c.type, c.reason, c.actor_id, c.actor_role, c.from_state, c.state, c.assigned_operator_id, c.from_owner, c.details, json_build_object(
@@ -114,6 +125,7 @@ SELECT c.tenant_id, c.inbox_id, c.id, c.type, c.reason, c.actor_id, c.actor_role
   'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
   'resolvedAt', api_instant(c.resolved_at))::text
 FROM changed c JOIN tenant t ON t.id = c.tenant_id
+  ORDER BY c.priority_rank DESC, c.last_activity_at, c.id
   RETURNING conversation
 )
 SELECT conversation FROM logged;

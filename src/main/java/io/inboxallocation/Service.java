@@ -2,6 +2,7 @@ package io.inboxallocation;
 
 import io.inboxallocation.allocation.AllocationCommands;
 import io.inboxallocation.allocation.AllocationRoutes;
+import io.inboxallocation.assignment.PushAssigner;
 import io.inboxallocation.auth.AccessCache;
 import io.inboxallocation.auth.Tokens;
 import io.inboxallocation.bus.Bus;
@@ -48,8 +49,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * One node of the service: the command and query verticles of every capability, the grace sweeper, and the HTTP
- * verticle in front. Nodes share nothing but PostgreSQL, so any number can run side by side.
+ * One node of the service: the command and query verticles of every capability, the background verticles (grace
+ * sweeper, feed relay and retention, push assignment, idempotency purge), and the HTTP verticle in front. Nodes share nothing but PostgreSQL, so any number can run side by side.
  * The schema must be migrated first ({@link Database#migrate}).
  */
 public final class Service {
@@ -77,7 +78,8 @@ public final class Service {
         capabilities.stream().flatMap(capability -> capability.verticles().stream()),
         Stream.of(new IdempotencyPurge(db.pool()),
           new FeedRelay(db.pool(), config.database(), feed, access, config.feed().pollInterval()),
-          new FeedRetention(db.pool(), config.feed().retention(), config.feed().purgeInterval())))
+          new FeedRetention(db.pool(), config.feed().retention(), config.feed().purgeInterval()),
+          new PushAssigner(db.pool(), config.pushSweepInterval())))
       .map(vertx::deployVerticle)
       .toList();
     // One HTTP verticle per core: request parsing, validation and JSON writing are the service's own CPU work.

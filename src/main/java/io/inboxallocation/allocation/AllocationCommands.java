@@ -6,6 +6,7 @@ import io.inboxallocation.allocation.AllocationMessages.Deallocate;
 import io.inboxallocation.allocation.AllocationMessages.MoveInbox;
 import io.inboxallocation.allocation.AllocationMessages.Reassign;
 import io.inboxallocation.allocation.AllocationMessages.Resolve;
+import io.inboxallocation.assignment.Capacity;
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.auth.Role;
 import io.inboxallocation.problem.ApiError;
@@ -37,7 +38,8 @@ import static io.inboxallocation.conversation.ConversationState.RESOLVED;
 /**
  * Who owns which conversation. Every command is one short transaction: lock the conversation row, decide in plain
  * Java from what is locked, and let the {@link Lifecycle} write the change and its event. The row lock makes "never
- * two owners" a fact of the database, and a lost race shows up as a state the rules refuse: a 409, never a 500.
+ * two owners" a fact of the database, and a lost race shows up as a state the rules refuse: a 409, never a 500. Giving
+ * an operator a conversation also locks their status row first ({@link Capacity}), so their load is counted exactly.
  */
 public final class AllocationCommands extends CommandVerticle {
 
@@ -67,7 +69,8 @@ public final class AllocationCommands extends CommandVerticle {
         if (!Availability.AVAILABLE.name().equals(status)) {
           return Future.failedFuture(ApiError.conflict("you are OFFLINE: go AVAILABLE to receive conversations"));
         }
-        return Lifecycle.allocateNext(conn, actor);
+        return Capacity.requireRoom(conn, actor.operatorId(), "you")
+          .compose(room -> Lifecycle.allocateNext(conn, actor));
       }));
   }
 
@@ -81,7 +84,8 @@ public final class AllocationCommands extends CommandVerticle {
         ? "the conversation is resolved" : "the conversation is already allocated to another operator"));
     }
     return readiness(tx, caller, current.inboxId(), "you")
-      .compose(ready -> tx.change(Transition.CLAIM, caller));
+      .compose(ready -> Capacity.requireRoom(tx.conn(), caller, "you"))
+      .compose(room -> tx.change(Transition.CLAIM, caller));
   }
 
   private Future<Conversation> resolve(Tx tx, Locked current) {
@@ -114,7 +118,8 @@ public final class AllocationCommands extends CommandVerticle {
       if (target.equals(current.owner())) {
         return tx.unchanged();
       }
-      return tx.change(Transition.REASSIGN, target);
+      return Capacity.requireRoom(tx.conn(), target, "the target operator")
+        .compose(room -> tx.change(Transition.REASSIGN, target));
     });
   }
 
@@ -133,7 +138,10 @@ public final class AllocationCommands extends CommandVerticle {
       });
   }
 
-  /** The operator exists here (else 404), is AVAILABLE and subscribed to the inbox (else 409); share-locks the status. */
+  /**
+   * The operator exists here (else 404), is AVAILABLE and subscribed to the inbox (else 409); locks the status row,
+   * which keeps them AVAILABLE and makes their capacity check exact until commit.
+   */
   private Future<Void> readiness(Tx tx, UUID operatorId, UUID inboxId, String who) {
     return tx.conn().preparedQuery(OPERATOR_READINESS).execute(Tuple.of(tx.actor().tenantId(), operatorId, inboxId))
       .compose(rows -> {

@@ -21,14 +21,17 @@ final class AllocationSql {
 
     FOR UPDATE OF c""";
 
-  /** An operator's status (share-locked, so it cannot go OFFLINE under us) and subscription to inbox $3. */
+  /**
+   * An operator's status and subscription to inbox $3. Locked for update: they cannot go OFFLINE under us, and nobody
+   * else gives them a conversation until we commit (capacity).
+   */
   static final String OPERATOR_READINESS = """
     SELECT s.status,
            EXISTS (SELECT 1 FROM operator_inbox_subscription x
                    WHERE x.operator_id = s.operator_id AND x.inbox_id = $3) AS subscribed
     FROM operator_status s
     WHERE s.tenant_id = $1 AND s.operator_id = $2
-    FOR SHARE OF s""";
+    FOR UPDATE OF s""";
 
   static final String CURRENT = Conversation.selectFrom("conversation_ref") + " WHERE c.id = $1";
 

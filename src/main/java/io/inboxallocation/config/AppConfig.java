@@ -12,7 +12,7 @@ import java.util.Map;
  */
 public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecret, boolean jwtSecretIsDefault,
                         int poolSize, Duration graceSweepInterval, Duration requestTimeout, int httpInstances,
-                        FeedSettings feed) {
+                        FeedSettings feed, Duration pushSweepInterval) {
 
   /**
    * The event feed: how often each node's relay looks for new events when nothing woke it (FEED_POLL_INTERVAL_MS), how
@@ -43,17 +43,18 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
       intSetting(env, "HTTP_INSTANCES", Runtime.getRuntime().availableProcessors()),
       new FeedSettings(Duration.ofMillis(intSetting(env, "FEED_POLL_INTERVAL_MS", 100)),
         durationSetting(env, "EVENT_RETENTION", Duration.ofDays(90)),
-        Duration.ofMillis(intSetting(env, "EVENT_PURGE_INTERVAL_MS", 60_000))));
+        Duration.ofMillis(intSetting(env, "EVENT_PURGE_INTERVAL_MS", 60_000))),
+      Duration.ofMillis(intSetting(env, "PUSH_SWEEP_INTERVAL_MS", 2_000)));
   }
 
   public AppConfig withDatabase(String name) {
     return new AppConfig(new PgConnectOptions(database).setDatabase(name), httpPort, jwtSecret, jwtSecretIsDefault,
-      poolSize, graceSweepInterval, requestTimeout, httpInstances, feed);
+      poolSize, graceSweepInterval, requestTimeout, httpInstances, feed, pushSweepInterval);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval, requestTimeout,
-      httpInstances, feed);
+      httpInstances, feed, pushSweepInterval);
   }
 
   private static PgConnectOptions database(Map<String, String> env) {

@@ -4,6 +4,7 @@ import io.inboxallocation.auth.Actor;
 import io.inboxallocation.problem.ApiError;
 import io.inboxallocation.bus.Bus;
 import io.inboxallocation.bus.Request;
+import io.inboxallocation.json.Nullable;
 import io.inboxallocation.phone.PhoneNumbers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -57,6 +58,11 @@ public record ApiRequest(Vertx vertx, ValidatedInput input, Actor actor) {
   public Integer integer(String field) {
     Number value = body().getNumber(field);
     return value == null ? null : value.intValue();
+  }
+
+  /** A nullable integer setting of a PATCH body: null when absent, else its value (null included). */
+  public Nullable<Integer> nullableInteger(String field) {
+    return body().containsKey(field) ? new Nullable<>(integer(field)) : null;
   }
 
   public Double number(String field) {

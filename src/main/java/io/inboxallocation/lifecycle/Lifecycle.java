@@ -15,6 +15,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import static io.inboxallocation.conversation.ConversationState.ALLOCATED;
@@ -58,15 +59,19 @@ public final class Lifecycle {
     ), cleared AS (
       DELETE FROM grace_period_assignment g USING changed ch
       WHERE g.conversation_id = ch.id AND ch.assigned_operator_id IS DISTINCT FROM ch.from_owner
+    ), assigned AS (
+      UPDATE operator_status s SET last_assigned_at = now() FROM changed ch
+      WHERE s.operator_id = ch.assigned_operator_id AND ch.state = %2$s
+        AND ch.assigned_operator_id IS DISTINCT FROM ch.from_owner
     ), logged AS (
-    """.formatted(RESOLVED.literal())
+    """.formatted(RESOLVED.literal(), ALLOCATED.literal())
     + EventLog.append()
       .set(TENANT_ID, "c.tenant_id").set(INBOX_ID, "c.inbox_id").set(CONVERSATION_ID, "c.id")
       .set(TYPE, "c.type").set(REASON, "c.reason").set(ACTOR_ID, "c.actor_id").set(ACTOR_ROLE, "c.actor_role")
       .set(FROM_STATE, "c.from_state").set(TO_STATE, "c.state")
       .set(OPERATOR_ID, "c.assigned_operator_id").set(PREVIOUS_OPERATOR_ID, "c.from_owner").set(DETAILS, "c.details")
       .set(CONVERSATION, Conversation.JSON_TEXT)
-      .from(Conversation.withTenant("changed"))
+      .from(Conversation.withTenant("changed") + "\n  ORDER BY " + queueOrder("c"))
     + "\n  RETURNING conversation\n)\n";
 
   /** The changed conversation as the API shows it, as its event recorded it (rendered once). */
@@ -91,14 +96,25 @@ public final class Lifecycle {
         SELECT q.id, q.state, q.assigned_operator_id, q.inbox_id, q.priority_rank, q.last_activity_at
         FROM conversation_ref q
         WHERE q.inbox_id = s.inbox_id AND q.state = %s
-        ORDER BY q.priority_rank DESC, q.last_activity_at, q.id
+        ORDER BY %s
         LIMIT 1
         FOR UPDATE SKIP LOCKED
       ) c
       WHERE s.tenant_id = $1 AND s.operator_id = $7
-      ORDER BY c.priority_rank DESC, c.last_activity_at, c.id
-      LIMIT 1""".formatted(QUEUED.literal())),
+      ORDER BY %s
+      LIMIT 1""".formatted(QUEUED.literal(), queueOrder("q"), queueOrder("c"))),
     RESULT);
+
+  /**
+   * Push assignment: conversation $7[i] to operator $8[i], all at once. The caller holds the conversations' row locks
+   * and the operators' status row locks, and has checked their capacity.
+   */
+  static final String ASSIGN_EACH = change("",
+    target("a.owner", "c.inbox_id", "'{}'::jsonb", """
+      FROM unnest($7::uuid[], $8::uuid[]) AS a(id, owner)
+      JOIN conversation_ref c ON c.id = a.id
+      WHERE c.tenant_id = $1"""),
+    "SELECT count(*) AS assigned FROM logged");
 
   /** A resolved conversation ($7) whose customer wrote at $8, after it was resolved, goes back to the queue. */
   static final String REOPEN = change("",
@@ -165,12 +181,28 @@ public final class Lifecycle {
   private Lifecycle() {
   }
 
+  /**
+   * The queue's order over the conversations aliased {@code c}: highest priority first, then the longest waiting,
+   * then the smallest id (the order of the queue indexes). Events written together are written in it too.
+   */
+  public static String queueOrder(String c) {
+    return c + ".priority_rank DESC, " + c + ".last_activity_at, " + c + ".id";
+  }
+
   /** The best QUEUED conversation of the operator's inboxes, allocated to them; null when there is none. */
   public static Future<Conversation> allocateNext(SqlClient tx, Actor operator) {
     return tx.preparedQuery(NEXT_QUEUED)
       .execute(common(operator.tenantId(), Transition.AUTO_ALLOCATE, EventActor.of(operator))
         .addValue(operator.operatorId()))
       .map(Lifecycle::conversation);
+  }
+
+  /** Assigns each conversation to the operator at the same index (see {@link #ASSIGN_EACH}); the number assigned. */
+  public static Future<Long> push(SqlClient tx, UUID tenantId, List<UUID> conversations, List<UUID> operators) {
+    return tx.preparedQuery(ASSIGN_EACH)
+      .execute(common(tenantId, Transition.PUSH, EventActor.SYSTEM)
+        .addValue(conversations.toArray(UUID[]::new)).addValue(operators.toArray(UUID[]::new)))
+      .map(rows -> rows.iterator().next().getLong("assigned"));
   }
 
   /** A change of state and owner of one conversation whose row lock the caller's transaction holds. */

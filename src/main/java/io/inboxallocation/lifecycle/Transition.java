@@ -16,6 +16,8 @@ public enum Transition {
   CREATE(QUEUED, EventType.CREATED, null),
   AUTO_ALLOCATE(ALLOCATED, EventType.ALLOCATED, EventReason.AUTO),
   CLAIM(ALLOCATED, EventType.ALLOCATED, EventReason.CLAIM),
+  /** Given by the service to an operator it chose (tenants in PUSH mode). */
+  PUSH(ALLOCATED, EventType.ALLOCATED, EventReason.PUSH),
   REASSIGN(ALLOCATED, EventType.REASSIGNED, null),
   RESOLVE(RESOLVED, EventType.RESOLVED, null),
   DEALLOCATE(QUEUED, EventType.RELEASED, EventReason.DEALLOCATE),

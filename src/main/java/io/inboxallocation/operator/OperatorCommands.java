@@ -33,7 +33,8 @@ public final class OperatorCommands extends CommandVerticle {
     SELECT""" + " " + Operator.COLUMNS + " FROM created";
 
   private static final String UPDATE = """
-    UPDATE operator SET name = coalesce($3, name), role = coalesce($4, role)
+    UPDATE operator SET name = coalesce($3, name), role = coalesce($4, role),
+      max_concurrent = CASE WHEN $5 THEN $6::integer ELSE max_concurrent END
     WHERE tenant_id = $1 AND id = $2
     RETURNING""" + " " + Operator.COLUMNS;
 
@@ -63,7 +64,8 @@ public final class OperatorCommands extends CommandVerticle {
     Actor actor = command.actor();
     return pool.withTransaction(conn -> conn.preparedQuery(UPDATE)
       .execute(Tuple.of(actor.tenantId(), command.operatorId(), command.name(),
-        command.role() == null ? null : command.role().name()))
+        command.role() == null ? null : command.role().name(), command.maxConcurrent() != null,
+        command.maxConcurrent() == null ? null : command.maxConcurrent().value()))
       .compose(rows -> Rows.one(rows, Operator::from, "operator"))
       .compose(operator -> recorded(conn, actor, EventType.OPERATOR_UPDATED, operator)));
   }

@@ -4,6 +4,7 @@ import io.inboxallocation.bus.Items;
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.auth.Role;
 import io.inboxallocation.bus.Request;
+import io.inboxallocation.json.Nullable;
 import java.util.UUID;
 
 /**
@@ -18,7 +19,9 @@ public final class OperatorMessages {
   }
 
   /** Null fields are left as they are. */
-  public record UpdateOperator(Actor actor, UUID operatorId, String name, Role role) implements Request<Operator> {
+  /** Null fields are left as they are. */
+  public record UpdateOperator(Actor actor, UUID operatorId, String name, Role role, Nullable<Integer> maxConcurrent)
+    implements Request<Operator> {
   }
 
   public record DeleteOperator(Actor actor, UUID operatorId) implements Request<Void> {

@@ -26,7 +26,8 @@ public final class OperatorRoutes implements Routes {
     api.on("getOperator", Role.TENANT, req -> req.ask(
       new GetOperator(req.actor().tenantId(), req.path("operatorId"))).map(Reply::ok));
     api.on("updateOperator", Role.ADMINS, req -> req.ask(
-        new UpdateOperator(req.actor(), req.path("operatorId"), req.string("name"), role(req)))
+        new UpdateOperator(req.actor(), req.path("operatorId"), req.string("name"), role(req),
+          req.nullableInteger("maxConcurrent")))
       .map(Reply::ok));
     api.on("deleteOperator", Role.ADMINS, req -> req.ask(new DeleteOperator(req.actor(), req.path("operatorId")))
       .map(deleted -> Reply.noContent()));

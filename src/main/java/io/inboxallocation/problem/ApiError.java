@@ -35,6 +35,11 @@ public final class ApiError extends RuntimeException {
     return new ApiError(ProblemType.CONFLICT, detail, null);
   }
 
+  /** The operator already holds as many conversations as their capacity allows. */
+  public static ApiError capacityReached(String detail) {
+    return new ApiError(ProblemType.CAPACITY_REACHED, detail, null);
+  }
+
   public static ApiError gone(String detail) {
     return new ApiError(ProblemType.GONE, detail, null);
   }

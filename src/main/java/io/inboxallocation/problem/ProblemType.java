@@ -11,6 +11,7 @@ public enum ProblemType {
   NOT_FOUND(404, "Not found", "not-found"),
   METHOD_NOT_ALLOWED(405, "Method not allowed", "method-not-allowed"),
   CONFLICT(409, "Conflict", "conflict"),
+  CAPACITY_REACHED(409, "Capacity reached", "capacity-reached"),
   GONE(410, "Gone", "gone"),
   URI_TOO_LONG(414, "URI too long", "uri-too-long"),
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", "unsupported-media-type"),

@@ -1,6 +1,7 @@
 package io.inboxallocation.status;
 
 import io.inboxallocation.bus.Bus;
+import io.inboxallocation.feed.FeedRelay;
 import io.inboxallocation.lifecycle.Lifecycle;
 import io.inboxallocation.status.StatusMessages.ProcessGrace;
 import io.inboxallocation.timer.PeriodicVerticle;
@@ -22,6 +23,12 @@ public final class GraceSweeper extends PeriodicVerticle {
   /** A full batch means more may be due at once. */
   @Override
   protected Future<Boolean> run() {
-    return Bus.ask(vertx, new ProcessGrace(null)).map(run -> run.processed() >= Lifecycle.GraceRun.BATCH);
+    return Bus.ask(vertx, new ProcessGrace(null)).map(run -> {
+      if (run.requeued() > 0) {
+        // Like a write through the API: the relay reads the releases back at once rather than on its next tick.
+        Bus.publish(vertx, FeedRelay.Poke.NOW);
+      }
+      return run.processed() >= Lifecycle.GraceRun.BATCH;
+    });
   }
 }

@@ -25,12 +25,12 @@ public final class StatusCommands extends CommandVerticle {
   private static final String LOCK = "SELECT status FROM operator_status WHERE tenant_id = $1 AND operator_id = $2 FOR UPDATE";
 
   private static final String UPDATE = """
-    UPDATE operator_status SET status = $3, last_status_change_at = now()
-    WHERE tenant_id = $1 AND operator_id = $2
+    UPDATE operator_status s SET status = $3, last_status_change_at = now()
+    WHERE s.tenant_id = $1 AND s.operator_id = $2
     RETURNING""" + " " + OperatorStatus.COLUMNS;
 
   private static final String CURRENT = "SELECT " + OperatorStatus.COLUMNS
-    + " FROM operator_status WHERE tenant_id = $1 AND operator_id = $2";
+    + " FROM operator_status s WHERE s.tenant_id = $1 AND s.operator_id = $2";
 
   // FOR UPDATE: waits for a concurrent resolve or release of one of these conversations and then skips it, so no
   // grace assignment is ever written for a conversation that has just stopped being this operator's.

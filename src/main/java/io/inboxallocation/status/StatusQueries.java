@@ -11,7 +11,7 @@ import io.vertx.sqlclient.Tuple;
 public final class StatusQueries extends QueryVerticle {
 
   private static final String STATUS = "SELECT " + OperatorStatus.COLUMNS
-    + " FROM operator_status WHERE tenant_id = $1 AND operator_id = $2";
+    + " FROM operator_status s WHERE s.tenant_id = $1 AND s.operator_id = $2";
 
   private static final String GRACE = "SELECT " + GraceAssignment.COLUMNS
     + " FROM grace_period_assignment WHERE tenant_id = $1 ORDER BY expires_at, id";

@@ -23,7 +23,9 @@ public final class TenantCommands extends CommandVerticle {
       name = coalesce($2, name),
       message_count_weight = coalesce($3, message_count_weight),
       delay_weight = coalesce($4, delay_weight),
-      grace_period_seconds = coalesce($5, grace_period_seconds)
+      grace_period_seconds = coalesce($5, grace_period_seconds),
+      default_max_concurrent = CASE WHEN $6 THEN $7::integer ELSE default_max_concurrent END,
+      assignment_mode = coalesce($8, assignment_mode)
     WHERE id = $1
     RETURNING""" + " " + Tenant.COLUMNS;
 
@@ -53,7 +55,9 @@ public final class TenantCommands extends CommandVerticle {
     UUID tenantId = command.actor().tenantId();
     return pool.withTransaction(conn -> conn.preparedQuery(UPDATE)
       .execute(Tuple.of(tenantId, command.name(), command.messageCountWeight(), command.delayWeight(),
-        command.gracePeriodSeconds()))
+        command.gracePeriodSeconds(), command.defaultMaxConcurrent() != null,
+        command.defaultMaxConcurrent() == null ? null : command.defaultMaxConcurrent().value(),
+        command.assignmentMode() == null ? null : command.assignmentMode().name()))
       .compose(rows -> Rows.one(rows, Tenant::from, "tenant"))
       .compose(tenant -> !weightsChange ? Future.succeededFuture(tenant) : conn.preparedQuery(RERANK)
         .execute(Tuple.of(tenant.id(), tenant.messageCountWeight(), tenant.delayWeight()))

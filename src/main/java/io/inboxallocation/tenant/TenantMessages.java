@@ -1,7 +1,9 @@
 package io.inboxallocation.tenant;
 
+import io.inboxallocation.assignment.AssignmentMode;
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.bus.Request;
+import io.inboxallocation.json.Nullable;
 import java.util.UUID;
 
 /**
@@ -20,6 +22,7 @@ public final class TenantMessages {
 
   /** Null fields are left as they are. */
   public record UpdateTenant(Actor actor, String name, Double messageCountWeight, Double delayWeight,
-                             Integer gracePeriodSeconds) implements Request<Tenant> {
+                             Integer gracePeriodSeconds, Nullable<Integer> defaultMaxConcurrent,
+                             AssignmentMode assignmentMode) implements Request<Tenant> {
   }
 }

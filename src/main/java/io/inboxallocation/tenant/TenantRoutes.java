@@ -1,6 +1,8 @@
 package io.inboxallocation.tenant;
 
+import io.inboxallocation.assignment.AssignmentMode;
 import io.inboxallocation.auth.Role;
+import io.inboxallocation.http.ApiRequest;
 import io.inboxallocation.http.Api;
 import io.inboxallocation.http.Reply;
 import io.inboxallocation.http.Routes;
@@ -10,6 +12,11 @@ import io.inboxallocation.tenant.TenantMessages.UpdateTenant;
 
 public final class TenantRoutes implements Routes {
 
+  private static AssignmentMode assignmentMode(ApiRequest req) {
+    String mode = req.string("assignmentMode");
+    return mode == null ? null : AssignmentMode.valueOf(mode);
+  }
+
   @Override
   public void bind(Api api) {
     api.on("createTenant", Role.PLATFORM, req -> req.ask(new CreateTenant(req.string("name")))
@@ -17,7 +24,8 @@ public final class TenantRoutes implements Routes {
     api.on("getMyTenant", Role.TENANT, req -> req.ask(new GetTenant(req.actor().tenantId()))
       .map(Reply::ok));
     api.on("updateMyTenant", Role.ADMINS, req -> req.ask(new UpdateTenant(req.actor(),
-        req.string("name"), req.number("messageCountWeight"), req.number("delayWeight"), req.integer("gracePeriodSeconds")))
+        req.string("name"), req.number("messageCountWeight"), req.number("delayWeight"), req.integer("gracePeriodSeconds"),
+        req.nullableInteger("defaultMaxConcurrent"), assignmentMode(req)))
       .map(Reply::ok));
   }
 }

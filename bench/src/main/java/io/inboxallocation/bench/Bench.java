@@ -66,6 +66,9 @@ public final class Bench {
   static final double ALLOCATE_MIN_RATIO = 0.9;
   static final Map<String, Double> MIN_RATIO = Map.of("poll", 0.8, POLL_FEW_INBOXES, 0.8, "ingest", 0.8);
 
+  /** The scenario names BENCH_ONLY takes (comma-separated); unset or empty: all of them. */
+  static final List<String> SCENARIOS = List.of("allocate", "poll", "ingest", "mixed", "feed", "push-shift");
+
   // the HTTP client's connection pool: the widest scenario (conditional poll: 256 pollers + its writer) fits
   static final int MAX_CONNECTIONS = FeedBench.CONDITIONAL_POLLERS + 64;
 
@@ -84,6 +87,8 @@ public final class Bench {
   private final String dbName = "ia_bench_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
   private final String secret = "bench-secret-" + UUID.randomUUID();
   private final String resultsName;
+  /** BENCH_ONLY: the scenarios to run; empty = all. */
+  private final Set<String> only;
 
   final JsonObject results = new JsonObject();
   final List<String> failures = new ArrayList<>();
@@ -115,8 +120,30 @@ public final class Bench {
     this.duration = Double.parseDouble(env("BENCH_DURATION", smoke ? "3" : "20"));
     this.pgbenchSeconds = Double.parseDouble(env("BENCH_PGBENCH_SECONDS", smoke ? "3" : "20"));
     this.progress = smoke ? 1 : 5;
-    // A smoke run must not overwrite the committed figures of the last full run.
-    this.resultsName = smoke ? "smoke" : "latest";
+    this.only = only();
+    // A smoke run must not overwrite the committed figures of the last full run, nor a partial run (BENCH_ONLY) them.
+    this.resultsName = !only.isEmpty() ? "partial" : smoke ? "smoke" : "latest";
+  }
+
+  /** BENCH_ONLY as a set of scenario names (see {@link #SCENARIOS}); exits on an unknown one. */
+  private static Set<String> only() {
+    Set<String> names = new java.util.LinkedHashSet<>();
+    for (String n : env("BENCH_ONLY", "").split(",")) {
+      String name = n.trim();
+      if (name.isEmpty()) {
+        continue;
+      }
+      if (!SCENARIOS.contains(name)) {
+        System.err.println("BENCH_ONLY: unknown scenario '" + name + "' (one or more of " + SCENARIOS + ")");
+        System.exit(2);
+      }
+      names.add(name);
+    }
+    return names;
+  }
+
+  private boolean runs(String scenario) {
+    return only.isEmpty() || only.contains(scenario);
   }
 
   public static void main(String[] args) throws Exception {
@@ -151,7 +178,11 @@ public final class Bench {
   private int run() throws Exception {
     long started = System.nanoTime();
     System.out.println("== Inbox & Allocation benchmark (" + (smoke ? "smoke" : "full") + "), database " + dbName);
+    if (!only.isEmpty()) {
+      System.out.println("== BENCH_ONLY: " + only + " (results in bench/results/" + resultsName + ".{json,md})");
+    }
     results.put("mode", smoke ? "smoke" : "full").put("startedAt", Instant.now().toString())
+      .put("only", only.isEmpty() ? null : new JsonArray(new ArrayList<>(only)))
       .put("settings", new JsonObject().put("depths", new JsonArray(new ArrayList<>(depths))).put("warmupSeconds", warmup)
         .put("durationSeconds", duration).put("pgbenchSeconds", pgbenchSeconds));
     Path out = benchDir.resolve("results");
@@ -176,21 +207,39 @@ public final class Bench {
       load = new Load(httpPort, MAX_CONNECTIONS, sampler);
       mintTokens();
 
-      JsonArray depthRows = new JsonArray();
-      for (long q : depths) {
-        depthRows.add(depth(q, q == depths.get(depths.size() - 1)));
-      }
-      results.put("queueDepth", depthRows);
       long q = depths.get(depths.size() - 1);
+      if (runs("allocate")) {
+        JsonArray depthRows = new JsonArray();
+        for (long depth : depths) {
+          depthRows.add(depth(depth, depth == q));
+        }
+        results.put("queueDepth", depthRows);
+      } else if (runs("poll") || runs("ingest") || runs("mixed") || runs("feed")) {
+        // the queue the allocate runs would have left (BENCH_ONLY without allocate)
+        System.out.printf("%n== seeding the main tenant's queue, Q = %,d%n", q);
+        db.seedQueue(q);
+      }
 
       JsonArray scenarios = new JsonArray();
-      scenarios.add(poll("poll", db.tenant, operatorTokens, q));
-      scenarios.add(pollFewInboxes());
-      scenarios.add(ingest(q));
-      scenarios.add(mixed(q));
       results.put("scenarios", scenarios);
+      if (runs("poll")) {
+        scenarios.add(poll("poll", db.tenant, operatorTokens, q));
+        scenarios.add(pollFewInboxes());
+      }
+      if (runs("ingest")) {
+        scenarios.add(ingest(q));
+      }
+      if (runs("mixed")) {
+        scenarios.add(mixed(q));
+      }
       // the event feed (issue 8): conditional polling on this node, push and idle sockets on a second node
-      new FeedBench(this).run(q, scenarios);
+      if (runs("feed")) {
+        new FeedBench(this).run(q, scenarios);
+      }
+      // automatic assignment (issue 10): a shift in PUSH mode on a tenant of its own, put back in PULL at the end
+      if (runs("push-shift")) {
+        new PushShift(this).run(scenarios);
+      }
       results.put("serviceRss", new JsonObject().put("peakVmRssMb", Load.round(sampler.peakRssKb / 1024.0))
         .put("vmHwmMb", Load.round(sampler.hwmKb / 1024.0)));
     } catch (Exception e) {
@@ -760,6 +809,7 @@ public final class Bench {
       }
     }
     FeedBench.targets(results).forEach(t::add);
+    PushShift.targets(results).forEach(t::add);
     JsonObject plans = results.getJsonObject("plans");
     if (plans != null) {
       boolean all = plans.getJsonArray("checks").stream().allMatch(c -> ((JsonObject) c).getBoolean("passed"));

@@ -116,6 +116,97 @@ final class Db implements AutoCloseable {
   }
 
   /**
+   * The "push shift" tenant (issue 10), seeded like the others: {@code inboxCount} inboxes, {@code operatorCount}
+   * operators (OPERATOR, AVAILABLE) each subscribed to {@code subscriptions} of them ((7n + 11k) mod I + 1). Its
+   * assignment mode and capacity are set over HTTP by the scenario, not here.
+   */
+  Tenant seedPushShiftTenant(int inboxCount, int operatorCount, int subscriptions) throws SQLException {
+    return seedTenant("bench tenant (push shift)", inboxCount, operatorCount, subscriptions);
+  }
+
+  /** One ADMIN operator of {@code tenantId} (no status, no subscription: never eligible for work); SQL, no events. */
+  UUID seedAdmin(UUID tenantId, String adminName) throws SQLException {
+    UUID id = UUID.randomUUID();
+    try (PreparedStatement st = conn.prepareStatement(
+      "INSERT INTO operator (id, tenant_id, name, role) VALUES (?, ?, ?, 'ADMIN')")) {
+      st.setObject(1, id);
+      st.setObject(2, tenantId);
+      st.setString(3, adminName);
+      st.executeUpdate();
+    }
+    return id;
+  }
+
+  /** One conversation event, as the push-shift replay needs it. */
+  record ShiftEvent(long position, String type, String reason, UUID conversationId, UUID inboxId, UUID operatorId,
+                    UUID previousOperatorId, long occurredAtMicros) {
+  }
+
+  /** The tenant's conversation events in feed order (position; id for any not numbered yet). */
+  List<ShiftEvent> conversationEvents(UUID tenantId) throws SQLException {
+    List<ShiftEvent> rows = new ArrayList<>();
+    try (PreparedStatement st = conn.prepareStatement("""
+      SELECT coalesce(position, -1), type, reason, conversation_id, inbox_id, operator_id, previous_operator_id,
+             (extract(epoch FROM occurred_at) * 1000000)::bigint
+      FROM domain_event WHERE tenant_id = ? AND conversation_id IS NOT NULL
+      ORDER BY position NULLS LAST, id""")) {
+      st.setObject(1, tenantId);
+      st.setFetchSize(10_000);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          rows.add(new ShiftEvent(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getObject(4, UUID.class),
+            rs.getObject(5, UUID.class), rs.getObject(6, UUID.class), rs.getObject(7, UUID.class), rs.getLong(8)));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Operator -> the inboxes it is subscribed to, for every operator of the tenant that has a status row. */
+  Map<UUID, List<UUID>> subscriptions(UUID tenantId) throws SQLException {
+    Map<UUID, List<UUID>> out = new java.util.LinkedHashMap<>();
+    try (PreparedStatement st = conn.prepareStatement("""
+      SELECT s.operator_id, array_agg(oi.inbox_id::text ORDER BY oi.inbox_id) FILTER (WHERE oi.inbox_id IS NOT NULL)
+      FROM operator_status s LEFT JOIN operator_inbox_subscription oi ON oi.operator_id = s.operator_id
+      WHERE s.tenant_id = ? GROUP BY s.operator_id ORDER BY s.operator_id""")) {
+      st.setObject(1, tenantId);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          List<UUID> inboxes = new ArrayList<>();
+          java.sql.Array a = rs.getArray(2);
+          if (a != null) {
+            for (String s : (String[]) a.getArray()) {
+              inboxes.add(UUID.fromString(s));
+            }
+          }
+          out.put(rs.getObject(1, UUID.class), inboxes);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The tenant's conversations by state. */
+  Map<String, Long> conversationStates(UUID tenantId) throws SQLException {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    try (PreparedStatement st = conn.prepareStatement(
+      "SELECT state, count(*) FROM conversation_ref WHERE tenant_id = ? GROUP BY state")) {
+      st.setObject(1, tenantId);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The database's clock, µs since the epoch (the clock occurred_at is written with). */
+  long nowMicros() throws SQLException {
+    return Long.parseLong(scalar("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint"));
+  }
+
+  /**
    * {@code n} MANAGER operators of the main tenant (no subscriptions, no status: managers see every inbox), for the
    * WebSocket scenarios; not in bench_operator, so pgbench never plays them. Inserted through SQL: no events.
    */

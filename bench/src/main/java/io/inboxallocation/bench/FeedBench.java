@@ -43,6 +43,12 @@ final class FeedBench {
   static final double CONDITIONAL_MIN_PER_SECOND = 5_000;
   static final double CONDITIONAL_MIN_RATIO = 10;
   static final double CONDITIONAL_MAX_P99_MS = 25;
+  /**
+   * The offered rate of the paced conditional run: twice the throughput target. The flat-out run measures how many
+   * polls the node can answer; its p99 is then mostly queueing on two shared cores (load generator included). The
+   * paced run measures the latency a poller sees at a rate well above the target, as agent screens poll on a timer.
+   */
+  static final double CONDITIONAL_PACED_PER_SECOND = 10_000;
   static final double PUSH_MAX_P99_MS = 100;
   static final double IDLE_MAX_RSS_MIB = 512;
   static final double PREVIOUS_RUN_TOLERANCE = 0.05;
@@ -132,6 +138,7 @@ final class FeedBench {
         });
     }), oneWritePerSecond(q)), b.warmup, b.duration, b.progress);
     b.noteErrors(conditional);
+    JsonObject paced = pacedConditionalPoll(q, tokens, etags);
     Load.Stats s = conditional.stats().getOrDefault("poll", new Load.Stats("poll"));
     Load.Stats writes = conditional.stats().getOrDefault("upsert", new Load.Stats("upsert"));
     double rate = s.total() / conditional.seconds();
@@ -158,7 +165,37 @@ final class FeedBench {
       .put("fullP99Ms", Load.round(full.ms(99))).put("fullErrors", plain.errors())
       .put("ratioToFullPoll", Load.round(ratio))
       .put("serviceCpuUsPerRequest", conditional.serviceCpuUsPerRequest())
-      .put("fullServiceCpuUsPerRequest", plain.serviceCpuUsPerRequest());
+      .put("fullServiceCpuUsPerRequest", plain.serviceCpuUsPerRequest())
+      .put("paced", paced);
+  }
+
+  /**
+   * The same clients and writer, each client polling on a timer (256 clients at {@link #CONDITIONAL_PACED_PER_SECOND}
+   * in all: one poll every 25.6 ms each). Latency is of the requests only, not of the waits between them.
+   */
+  private JsonObject pacedConditionalPoll(long q, String[] tokens, String[] etags) throws Exception {
+    long periodNanos = (long) (CONDITIONAL_POLLERS * 1e9 / CONDITIONAL_PACED_PER_SECOND);
+    Result paced = b.load.run(CONDITIONAL_POLL + " paced", List.of(new Group("poll", CONDITIONAL_POLLERS, i -> {
+      long start = System.nanoTime();
+      String tag = etags[i];
+      return b.load.call("poll", HttpMethod.GET, Bench.LIST_QUEUE, tokens[i % tokens.length], null, POLL_OK,
+          tag == null ? null : Map.of("If-None-Match", tag))
+        .onSuccess(resp -> {
+          if (resp.statusCode() == 200) {
+            etags[i] = resp.getHeader("ETag");
+          }
+        })
+        .transform(done -> b.load.sleep((periodNanos - (System.nanoTime() - start)) / 1_000_000));
+    }), oneWritePerSecond(q)), b.warmup, b.duration, b.progress);
+    b.noteErrors(paced);
+    Load.Stats s = paced.stats().getOrDefault("poll", new Load.Stats("poll"));
+    double rate = s.total() / paced.seconds();
+    System.out.printf("  conditional poll, paced at %,.0f/s offered: %.0f requests/s, p50 %.2f ms, p99 %.2f ms,"
+        + " p99.9 %.2f ms, errors %d%n", CONDITIONAL_PACED_PER_SECOND, rate, s.ms(50), s.ms(99), s.ms(99.9),
+      paced.errors());
+    return new JsonObject().put("offeredPerSecond", CONDITIONAL_PACED_PER_SECOND).put("perSecond", Load.round(rate))
+      .put("p50Ms", Load.round(s.ms(50))).put("p99Ms", Load.round(s.ms(99))).put("p999Ms", Load.round(s.ms(99.9)))
+      .put("errors", paced.errors()).put("serviceCpuUsPerRequest", paced.serviceCpuUsPerRequest());
   }
 
   private static JsonObject pollJson(Result r, String name, Load.Stats s, double rate) {
@@ -656,8 +693,20 @@ final class FeedBench {
       t.add(Bench.target(String.format("conditional poll >= %.0fx the full poll of the same run", CONDITIONAL_MIN_RATIO),
         String.format("%.2fx (%.0f vs %.0f requests/s)", ratio, rate, c.getDouble("fullPerSecond")),
         ratio >= CONDITIONAL_MIN_RATIO));
-      t.add(Bench.target(String.format("conditional poll p99 <= %.0f ms", CONDITIONAL_MAX_P99_MS),
-        c.getDouble("p99Ms") + " ms", c.getDouble("p99Ms") <= CONDITIONAL_MAX_P99_MS));
+      t.add(Bench.target(String.format("conditional poll p99 <= %.0f ms (flat out: every client polls again at once)",
+        CONDITIONAL_MAX_P99_MS), String.format("%s ms at %.0f requests/s", c.getDouble("p99Ms"), rate),
+        c.getDouble("p99Ms") <= CONDITIONAL_MAX_P99_MS));
+      JsonObject paced = c.getJsonObject("paced");
+      if (paced != null) {
+        boolean ok = paced.getDouble("p99Ms") <= CONDITIONAL_MAX_P99_MS
+          && paced.getDouble("perSecond") >= CONDITIONAL_MIN_PER_SECOND
+          && paced.getDouble("perSecond") >= CONDITIONAL_MIN_RATIO * c.getDouble("fullPerSecond");
+        t.add(Bench.target(String.format("conditional poll paced at %,.0f requests/s offered: p99 <= %.0f ms, >= %,.0f"
+            + " requests/s and >= %.0fx the full poll", CONDITIONAL_PACED_PER_SECOND, CONDITIONAL_MAX_P99_MS,
+            CONDITIONAL_MIN_PER_SECOND, CONDITIONAL_MIN_RATIO),
+          String.format("p99 %s ms at %.0f requests/s (%.1fx)", paced.getDouble("p99Ms"), paced.getDouble("perSecond"),
+            paced.getDouble("perSecond") / c.getDouble("fullPerSecond")), ok));
+      }
     }
     JsonObject p = feed.getJsonObject("push");
     if (p != null) {

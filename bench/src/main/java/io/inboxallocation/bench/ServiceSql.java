@@ -23,6 +23,7 @@ final class ServiceSql {
 
   final String authLookup;
   final String lockCallerStatus;
+  final String capacityLoad;
   final String allocateNext;
   final String lockConversation;
   final String transition;
@@ -34,6 +35,7 @@ final class ServiceSql {
   private ServiceSql(Map<String, String> c) {
     authLookup = c.get("LOOKUP");
     lockCallerStatus = c.get("LOCK_CALLER_STATUS");
+    capacityLoad = c.get("CAPACITY_LOAD");
     allocateNext = c.get("ALLOCATE_NEXT");
     lockConversation = c.get("LOCK_CONVERSATION");
     transition = c.get("TRANSITION");
@@ -52,6 +54,7 @@ final class ServiceSql {
       String alloc = "io.inboxallocation.allocation.AllocationSql";
       c.put("LOCK_CALLER_STATUS", constant(loader, alloc, "LOCK_CALLER_STATUS"));
       c.put("LOCK_CONVERSATION", constant(loader, alloc, "LOCK_CONVERSATION"));
+      c.put("CAPACITY_LOAD", constant(loader, "io.inboxallocation.assignment.Capacity", "LOAD"));
       String lifecycle = "io.inboxallocation.lifecycle.Lifecycle";
       c.put("ALLOCATE_NEXT", constant(loader, lifecycle, "NEXT_QUEUED"));
       c.put("TRANSITION", constant(loader, lifecycle, "ONE"));
@@ -128,7 +131,8 @@ final class ServiceSql {
       FROM bench_operator WHERE tenant_id = :tenant AND n = :n \\gset
       """;
     String lookupOperator = mirror("io.inboxallocation.auth.AccessCache.LOOKUP (per HTTP request while this node has"
-      + " writes to the tenant in flight, as under this load)", bind(authLookup, params(":tenant", ":op"))) + ";\n";
+      + " not yet read back its own writes to the tenant, as under this load)", bind(authLookup, params(":tenant", ":op")))
+      + ";\n";
 
     StringBuilder alloc = new StringBuilder(header)
       .append("-- One allocate + resolve cycle of one operator, as POST /allocation/allocate then POST /allocation/resolve.\n")
@@ -139,6 +143,8 @@ final class ServiceSql {
       .append("BEGIN;\n")
       .append(mirror("io.inboxallocation.allocation.AllocationSql.LOCK_CALLER_STATUS",
         bind(lockCallerStatus, params(":tenant", ":op")))).append(";\n")
+      .append(mirror("io.inboxallocation.assignment.Capacity.LOAD (Capacity.requireRoom)",
+        bind(capacityLoad, params(":op")))).append(";\n")
       .append(mirror("io.inboxallocation.lifecycle.Lifecycle.NEXT_QUEUED (Transition.AUTO_ALLOCATE)",
         bind(allocateNext, params(":tenant", "'ALLOCATED'", "'AUTO'", ":op", ":role", "'ALLOCATED'", ":op"))))
       .append(" \\aset\n")
