@@ -1,14 +1,13 @@
 package io.inboxallocation.assignment;
 
-import io.inboxallocation.Service;
 import io.inboxallocation.testing.Calls;
+import io.inboxallocation.testing.Cluster;
 import io.inboxallocation.testing.Http;
 import io.inboxallocation.testing.Invariants;
 import io.inboxallocation.testing.Parallel;
 import io.inboxallocation.testing.Scenario;
 import io.inboxallocation.testing.Tenants;
 import io.inboxallocation.testing.TestService;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +17,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -33,26 +31,20 @@ class AssignmentAcrossNodesTest {
 
   static final int NODES = 3;
 
-  static final List<Vertx> vertxes = new ArrayList<>();
-  static final List<Http> nodes = new ArrayList<>();
+  static Cluster cluster;
   static TestService app;
+  static List<Http> nodes;
 
   @BeforeAll
   static void startNodes() {
-    for (int i = 0; i < NODES; i++) {
-      vertxes.add(Vertx.vertx());
-    }
-    app = TestService.start(vertxes.get(0));
-    nodes.add(app.http);
-    for (int i = 1; i < NODES; i++) {
-      nodes.add(new Http(vertxes.get(i), Service.start(vertxes.get(i), app.config).await().port()));
-    }
+    cluster = Cluster.start(NODES);
+    app = cluster.app;
+    nodes = cluster.nodes;
   }
 
   @AfterAll
   static void stopNodes() {
-    vertxes.forEach(vertx -> vertx.close().await());
-    app.dropDatabase();
+    cluster.stop();
   }
 
   @Test

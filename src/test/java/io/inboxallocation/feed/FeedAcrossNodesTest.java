@@ -1,7 +1,7 @@
 package io.inboxallocation.feed;
 
-import io.inboxallocation.Service;
 import io.inboxallocation.testing.Calls;
+import io.inboxallocation.testing.Cluster;
 import io.inboxallocation.testing.Http;
 import io.inboxallocation.testing.Parallel;
 import io.inboxallocation.testing.Scenario;
@@ -39,26 +39,22 @@ class FeedAcrossNodesTest {
   static final int NODES = 3;
   static final Duration LOAD = Duration.ofSeconds(6);
 
-  static final List<Vertx> vertxes = new ArrayList<>();
-  static final List<Http> nodes = new ArrayList<>();
+  static Cluster cluster;
   static TestService app;
+  static List<Http> nodes;
+  static List<Vertx> vertxes;
 
   @BeforeAll
   static void startNodes() {
-    for (int i = 0; i < NODES; i++) {
-      vertxes.add(Vertx.vertx());
-    }
-    app = TestService.start(vertxes.get(0));
-    nodes.add(app.http);
-    for (int i = 1; i < NODES; i++) {
-      nodes.add(new Http(vertxes.get(i), Service.start(vertxes.get(i), app.config).await().port()));
-    }
+    cluster = Cluster.start(NODES);
+    app = cluster.app;
+    nodes = cluster.nodes;
+    vertxes = cluster.vertxes;
   }
 
   @AfterAll
   static void stopNodes() {
-    vertxes.forEach(vertx -> vertx.close().await());
-    app.dropDatabase();
+    cluster.stop();
   }
 
   @Test

@@ -529,18 +529,8 @@ final class FeedBench {
       .put("framesInWindow", inWindow).put("framesPerSecond", Load.round(inWindow / seconds))
       .put("missed", missed).put("duplicated", duplicated).put("unexpected", unexpected).put("resyncs", resyncs)
       .put("socketsWithProblems", socketsWithProblems).put("examples", new JsonArray(examples))
-      .put("fromOccurredAt", histogram(upper)).put("fromWriterResponse", histogram(lower))
+      .put("fromOccurredAt", Load.histogram(upper)).put("fromWriterResponse", Load.histogram(lower))
       .put("framesBeforeResponse", beforeResponse);
-  }
-
-  private static JsonObject histogram(Histogram h) {
-    boolean empty = h.getTotalCount() == 0;
-    return new JsonObject().put("count", h.getTotalCount())
-      .put("p50Ms", empty ? 0.0 : Load.round(h.getValueAtPercentile(50) / 1000.0))
-      .put("p99Ms", empty ? 0.0 : Load.round(h.getValueAtPercentile(99) / 1000.0))
-      .put("p999Ms", empty ? 0.0 : Load.round(h.getValueAtPercentile(99.9) / 1000.0))
-      .put("maxMs", empty ? 0.0 : Load.round(h.getMaxValue() / 1000.0))
-      .put("meanMs", empty ? 0.0 : Load.round(h.getMean() / 1000.0));
   }
 
   /**

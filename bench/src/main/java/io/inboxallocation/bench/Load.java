@@ -64,6 +64,17 @@ final class Load implements AutoCloseable {
     }
   }
 
+  /** A latency histogram in microseconds as the report shows it: count and milliseconds. */
+  static JsonObject histogram(Histogram h) {
+    boolean empty = h.getTotalCount() == 0;
+    return new JsonObject().put("count", h.getTotalCount())
+      .put("p50Ms", empty ? 0.0 : round(h.getValueAtPercentile(50) / 1000.0))
+      .put("p99Ms", empty ? 0.0 : round(h.getValueAtPercentile(99) / 1000.0))
+      .put("p999Ms", empty ? 0.0 : round(h.getValueAtPercentile(99.9) / 1000.0))
+      .put("maxMs", empty ? 0.0 : round(h.getMaxValue() / 1000.0))
+      .put("meanMs", empty ? 0.0 : round(h.getMean() / 1000.0));
+  }
+
   /** A group of identical clients; {@code iteration} gets the client index and runs one loop body. */
   record Group(String name, int clients, Function<Integer, Future<?>> iteration) {
   }

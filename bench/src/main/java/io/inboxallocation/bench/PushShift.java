@@ -457,7 +457,7 @@ final class PushShift {
       }
     }
     JsonObject json = replay.json();
-    json.put("allocatedToFrame", histogram(toFrame)).put("createdToFrame", histogram(createdToFrame)).put("allocationsWithoutFrame", withoutFrame)
+    json.put("allocatedToFrame", Load.histogram(toFrame)).put("createdToFrame", Load.histogram(createdToFrame)).put("allocationsWithoutFrame", withoutFrame)
       .put("assignmentFrames", assignmentFrames.get()).put("duplicateFrames", duplicateFrames.get())
       .put("resolvedByOperators", resolved.get()).put("resolveErrors", resolveErrors.get())
       .put("resolveErrorSamples", new JsonArray(new ArrayList<>(resolveErrorSamples)))
@@ -509,16 +509,6 @@ final class PushShift {
     if (!socketProblems.isEmpty()) {
       b.failures.add(NAME + ": operator WebSockets: " + socketProblems);
     }
-  }
-
-  static JsonObject histogram(Histogram h) {
-    boolean empty = h.getTotalCount() == 0;
-    return new JsonObject().put("count", h.getTotalCount())
-      .put("p50Ms", empty ? 0.0 : Load.round(h.getValueAtPercentile(50) / 1000.0))
-      .put("p99Ms", empty ? 0.0 : Load.round(h.getValueAtPercentile(99) / 1000.0))
-      .put("p999Ms", empty ? 0.0 : Load.round(h.getValueAtPercentile(99.9) / 1000.0))
-      .put("maxMs", empty ? 0.0 : Load.round(h.getMaxValue() / 1000.0))
-      .put("meanMs", empty ? 0.0 : Load.round(h.getMean() / 1000.0));
   }
 
   /**
@@ -755,7 +745,7 @@ final class PushShift {
         .put("eventsByType", new JsonObject(new LinkedHashMap<>(types)))
         .put("allocated", allocated).put("allocatedByReason", new JsonObject(new LinkedHashMap<>(reasons)))
         .put("conversationsInWindow", conversationsInWindow).put("neverAllocated", neverAllocated)
-        .put("queuedToAllocated", histogram(raw)).put("queuedWhileCapacity", histogram(whileFree))
+        .put("queuedToAllocated", Load.histogram(raw)).put("queuedWhileCapacity", Load.histogram(whileFree))
         .put("waitedForCapacity", waitedForCapacity)
         .put("operatorsOverCapacity", (long) overOperators.size()).put("overCapacityEvents", overEvents)
         .put("maxHeld", maxHeld).put("doubleAssignments", doubles).put("anomalies", anomalies)
