@@ -39,8 +39,11 @@ public final class PushHub {
 
   public static final String PATH = "/ws";
   static final long PING_INTERVAL_MILLIS = 20_000;
-  /** Bytes a socket may have queued for a client before it counts as not reading. */
-  static final int WRITE_QUEUE_BYTES = 512 * 1024;
+  /**
+   * Bytes a socket may have queued for a client before it counts as not reading (about 40 events): small, because
+   * the bound is per socket and the heap is shared, 2,000 slow sockets hold 128 MiB at most.
+   */
+  static final int WRITE_QUEUE_BYTES = 64 * 1024;
 
   private final Vertx vertx;
   private final JWTAuth jwt;
