@@ -4,6 +4,8 @@ import io.vertx.pgclient.PgConnectOptions;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -12,7 +14,7 @@ import java.util.Map;
  */
 public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecret, boolean jwtSecretIsDefault,
                         int poolSize, Duration graceSweepInterval, Duration requestTimeout, int httpInstances,
-                        FeedSettings feed, Duration pushSweepInterval) {
+                        FeedSettings feed, Duration pushSweepInterval, List<String> corsAllowedOrigins) {
 
   /**
    * The event feed: how often each node's relay looks for new events when nothing woke it (FEED_POLL_INTERVAL_MS), how
@@ -44,17 +46,18 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
       new FeedSettings(Duration.ofMillis(intSetting(env, "FEED_POLL_INTERVAL_MS", 100)),
         durationSetting(env, "EVENT_RETENTION", Duration.ofDays(90)),
         Duration.ofMillis(intSetting(env, "EVENT_PURGE_INTERVAL_MS", 60_000))),
-      Duration.ofMillis(intSetting(env, "PUSH_SWEEP_INTERVAL_MS", 2_000)));
+      Duration.ofMillis(intSetting(env, "PUSH_SWEEP_INTERVAL_MS", 2_000)),
+      listSetting(env, "CORS_ALLOWED_ORIGINS"));
   }
 
   public AppConfig withDatabase(String name) {
     return new AppConfig(new PgConnectOptions(database).setDatabase(name), httpPort, jwtSecret, jwtSecretIsDefault,
-      poolSize, graceSweepInterval, requestTimeout, httpInstances, feed, pushSweepInterval);
+      poolSize, graceSweepInterval, requestTimeout, httpInstances, feed, pushSweepInterval, corsAllowedOrigins);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval, requestTimeout,
-      httpInstances, feed, pushSweepInterval);
+      httpInstances, feed, pushSweepInterval, corsAllowedOrigins);
   }
 
   private static PgConnectOptions database(Map<String, String> env) {
@@ -88,6 +91,15 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as P90D or PT1H, got '" + value + "'");
     }
+  }
+
+  /** A comma-separated list; empty when unset. */
+  private static List<String> listSetting(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
   }
 
   private static int intSetting(Map<String, String> env, String name, int fallback) {

@@ -23,6 +23,16 @@ public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
   private static final String DATABASE_MISSING = "3D000";
 
+  /**
+   * The newest migration this code needs (the highest {@code V<n>__} of {@code db/migration}; a test keeps the two
+   * equal). A node whose database is behind it is not ready.
+   */
+  public static final int SCHEMA_VERSION = 6;
+
+  /** Whether migration {@link #SCHEMA_VERSION} has been applied: one row, $1 the version as Flyway writes it. */
+  public static final String SCHEMA_APPLIED =
+    "SELECT EXISTS (SELECT 1 FROM flyway_schema_history WHERE version = $1 AND success) AS applied";
+
   private Database() {
   }
 

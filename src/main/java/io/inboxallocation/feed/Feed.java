@@ -132,9 +132,14 @@ public final class Feed {
     return version != null ? version : startPosition;
   }
 
+  /** Whether this node's relay is following the feed: started, and a cycle completed within the last second. */
+  public boolean following(long now) {
+    return startPosition >= 0 && now - lastCycleAt <= STALE_AFTER_MILLIS;
+  }
+
   /** Whether node-local knowledge of the tenant (its version, cached access rights) is current. */
   public boolean trusted(UUID tenantId, long now) {
-    if (startPosition < 0 || now - lastCycleAt > STALE_AFTER_MILLIS) {
+    if (!following(now)) {
       return false;
     }
     Long cycle = writes.get(tenantId);

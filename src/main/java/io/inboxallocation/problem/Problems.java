@@ -43,6 +43,10 @@ public final class Problems {
     if (failure == null) {
       return ofStatus(statusCode, null);
     }
+    if (statusCode >= 400 && statusCode < 500) {
+      // A handler of the web stack refused the request with its own exception (CORS: an origin not allowed).
+      return ofStatus(statusCode, failure.getMessage());
+    }
     ApiError mapped = PgErrors.toApiError(failure);
     return mapped != null ? Problem.of(mapped) : Problem.of(500, "unexpected error", null);
   }

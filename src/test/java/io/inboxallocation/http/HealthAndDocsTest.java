@@ -1,5 +1,6 @@
 package io.inboxallocation.http;
 
+import io.inboxallocation.db.Database;
 import io.inboxallocation.testing.Http;
 import io.inboxallocation.testing.ServiceTest;
 import io.vertx.core.MultiMap;
@@ -8,11 +9,12 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Unauthenticated endpoints: /health, the contract at /openapi.yaml, and Swagger UI at /api/. */
+/** Unauthenticated endpoints: /health and its probes, the contract at /openapi.yaml, and Swagger UI at /api/. */
 class HealthAndDocsTest extends ServiceTest {
 
   @Test
@@ -21,6 +23,26 @@ class HealthAndDocsTest extends ServiceTest {
     assertEquals(200, health.status(), health::toString);
     assertTrue(health.contentType().startsWith("application/json"), health.contentType());
     assertEquals("UP", health.json().getString("status"), health::toString);
+  }
+
+  @Test
+  void theLivenessAndReadinessProbesAreUpWithoutAToken() {
+    for (String probe : new String[] {"/health/live", "/health/ready"}) {
+      Http.Response answer = get(probe);
+      assertEquals(200, answer.status(), answer::toString);
+      assertEquals("UP", answer.json().getString("status"), answer::toString);
+    }
+  }
+
+  @Test
+  void readinessNamesTheNewestMigration() throws Exception {
+    try (Stream<Path> scripts = Files.list(Path.of("src/main/resources/db/migration"))) {
+      int newest = scripts.map(path -> path.getFileName().toString())
+        .filter(name -> name.matches("V[0-9]+__.*\\.sql"))
+        .mapToInt(name -> Integer.parseInt(name.substring(1, name.indexOf("__"))))
+        .max().orElseThrow();
+      assertEquals(newest, Database.SCHEMA_VERSION, "Database.SCHEMA_VERSION follows the newest migration");
+    }
   }
 
   @Test

@@ -152,11 +152,15 @@ class DatabaseRestartTest {
     while ((System.nanoTime() - stoppedAt) < 3_000_000_000L) {
       long t0 = System.nanoTime();
       Http.Response health = timed(HttpMethod.GET, "/health", null, null, statuses, requests, slowest);
+      Http.Response live = timed(HttpMethod.GET, "/health/live", null, null, statuses, requests, slowest);
+      Http.Response ready = timed(HttpMethod.GET, "/health/ready", null, null, statuses, requests, slowest);
       Http.Response tenant = timed(HttpMethod.GET, "/tenants/me", s.admin, null, statuses, requests, slowest);
       probeMs.add((System.nanoTime() - t0) / 1_000_000);
       probes++;
       assertEquals(503, health.status(), () -> "health while down: " + health);
       assertEquals("DOWN", health.json().getString("status"), () -> "health body while down: " + health);
+      assertEquals(200, live.status(), () -> "liveness while the database is down: " + live);
+      assertEquals(503, ready.status(), () -> "readiness while the database is down: " + ready);
       assertProblem(tenant, 503);
       assertEquals("urn:inbox-allocation:problem:unavailable", tenant.json().getString("type"), tenant::toString);
       Thread.sleep(200);
@@ -181,6 +185,7 @@ class DatabaseRestartTest {
       client.join(CLIENT_TIMEOUT_MS * 2);
     }
     Http.Response healthAfter = timed(HttpMethod.GET, "/health", null, null, statuses, requests, slowest);
+    Http.Response readyAfter = timed(HttpMethod.GET, "/health/ready", null, null, statuses, requests, slowest);
 
     List<String> lost = lostConfirmations(confirmed);
     List<String> violations = Invariants.check(app, s.tenantId);
@@ -191,6 +196,7 @@ class DatabaseRestartTest {
       slowest.get(), recoveredMs, confirmedBefore, confirmed.size(), lost.size(), bad.size(), violations.size());
     assertTrue(recoveredMs >= 0 && recoveredMs <= 5_000, "a 2xx within 5 s of PostgreSQL being back, was " + recoveredMs + " ms");
     assertEquals(200, healthAfter.status(), healthAfter::toString);
+    assertEquals(200, readyAfter.status(), () -> "ready again, without a restart: " + readyAfter);
     assertTrue(slowest.get() < CLIENT_TIMEOUT_MS, "every answer within the client timeout, slowest " + slowest.get() + " ms");
     assertEquals(List.of(), bad, "answers other than 2xx / 204 / 503 problem");
     assertEquals(List.of(), lost, "confirmed commands lost");
