@@ -44,7 +44,7 @@ public final class Main {
     if (config.jwtSecretIsDefault()) {
       LOG.warn("JWT_SECRET is not set: using the development secret. Set JWT_SECRET before exposing this service.");
     }
-    Database.migrate(config.database());
+    Database.migrate(config);
     Vertx vertx = Vertx.vertx();
     Service.start(vertx, config).onComplete(
       service -> LOG.info("listening on port {} (ready in {} ms)", service.port(), (System.nanoTime() - started) / 1_000_000),

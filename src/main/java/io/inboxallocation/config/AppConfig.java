@@ -14,7 +14,8 @@ import java.util.Map;
  */
 public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecret, boolean jwtSecretIsDefault,
                         int poolSize, Duration graceSweepInterval, Duration requestTimeout, int httpInstances,
-                        FeedSettings feed, Duration pushSweepInterval, List<String> corsAllowedOrigins) {
+                        FeedSettings feed, Duration pushSweepInterval, List<String> corsAllowedOrigins,
+                        Map<String, String> databaseParameters) {
 
   /**
    * The event feed: how often each node's relay looks for new events when nothing woke it (FEED_POLL_INTERVAL_MS), how
@@ -34,8 +35,10 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
   public static AppConfig from(Map<String, String> env) {
     String secret = env.get("JWT_SECRET");
     boolean defaultSecret = secret == null || secret.isBlank();
+    String url = env.get("DATABASE_URL");
+    DatabaseUrl databaseUrl = url == null || url.isBlank() ? null : DatabaseUrl.parse(url);
     return new AppConfig(
-      database(env),
+      databaseUrl != null ? databaseUrl.connect() : database(env),
       intSetting(env, "HTTP_PORT", 8080),
       defaultSecret ? DEV_JWT_SECRET : secret,
       defaultSecret,
@@ -47,24 +50,23 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
         durationSetting(env, "EVENT_RETENTION", Duration.ofDays(90)),
         Duration.ofMillis(intSetting(env, "EVENT_PURGE_INTERVAL_MS", 60_000))),
       Duration.ofMillis(intSetting(env, "PUSH_SWEEP_INTERVAL_MS", 2_000)),
-      listSetting(env, "CORS_ALLOWED_ORIGINS"));
+      listSetting(env, "CORS_ALLOWED_ORIGINS"),
+      databaseUrl != null ? databaseUrl.parameters() : Map.of());
   }
 
   public AppConfig withDatabase(String name) {
     return new AppConfig(new PgConnectOptions(database).setDatabase(name), httpPort, jwtSecret, jwtSecretIsDefault,
-      poolSize, graceSweepInterval, requestTimeout, httpInstances, feed, pushSweepInterval, corsAllowedOrigins);
+      poolSize, graceSweepInterval, requestTimeout, httpInstances, feed, pushSweepInterval, corsAllowedOrigins,
+      databaseParameters);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval, requestTimeout,
-      httpInstances, feed, pushSweepInterval, corsAllowedOrigins);
+      httpInstances, feed, pushSweepInterval, corsAllowedOrigins, databaseParameters);
   }
 
+  /** The libpq variables (PGHOST ...), when DATABASE_URL is not set. */
   private static PgConnectOptions database(Map<String, String> env) {
-    String url = env.get("DATABASE_URL");
-    if (url != null && !url.isBlank()) {
-      return PgConnectOptions.fromUri(url.replaceFirst("^jdbc:", ""));
-    }
     PgConnectOptions options = new PgConnectOptions()
       .setHost(env.getOrDefault("PGHOST", "127.0.0.1"))
       .setPort(intSetting(env, "PGPORT", 5432))

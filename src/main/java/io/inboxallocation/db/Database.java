@@ -7,6 +7,11 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.SqlClient;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
@@ -69,11 +74,12 @@ public final class Database {
   }
 
   /** Creates the database when it does not exist yet (a fresh machine), then applies the migrations. */
-  public static void migrate(PgConnectOptions db) throws StartupException {
+  public static void migrate(AppConfig config) throws StartupException {
+    PgConnectOptions db = config.database();
     try {
-      createIfMissing(db);
+      createIfMissing(config);
       Flyway.configure()
-        .dataSource(jdbcUrl(db, db.getDatabase()), db.getUser(), db.getPassword())
+        .dataSource(jdbcUrl(config, db.getDatabase()), db.getUser(), db.getPassword())
         .locations("classpath:db/migration")
         .load()
         .migrate();
@@ -84,19 +90,30 @@ public final class Database {
     }
   }
 
-  public static String jdbcUrl(PgConnectOptions db, String database) {
-    return "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + database + "?connectTimeout=5";
+  /** The JDBC URL of a database of the configured server, with DATABASE_URL's parameters (TLS included). */
+  public static String jdbcUrl(AppConfig config, String database) {
+    PgConnectOptions db = config.database();
+    Map<String, String> parameters = new LinkedHashMap<>(Map.of("connectTimeout", "5"));
+    parameters.putAll(config.databaseParameters());
+    return "jdbc:postgresql://" + db.getHost() + ":" + db.getPort() + "/" + database + "?"
+      + parameters.entrySet().stream().map(p -> encode(p.getKey()) + "=" + encode(p.getValue()))
+      .collect(Collectors.joining("&"));
   }
 
-  private static void createIfMissing(PgConnectOptions db) throws SQLException {
-    try (Connection ignored = DriverManager.getConnection(jdbcUrl(db, db.getDatabase()), db.getUser(), db.getPassword())) {
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
+
+  private static void createIfMissing(AppConfig config) throws SQLException {
+    PgConnectOptions db = config.database();
+    try (Connection ignored = DriverManager.getConnection(jdbcUrl(config, db.getDatabase()), db.getUser(), db.getPassword())) {
       return;
     } catch (SQLException e) {
       if (!DATABASE_MISSING.equals(e.getSQLState())) {
         throw e;
       }
     }
-    try (Connection admin = DriverManager.getConnection(jdbcUrl(db, "postgres"), db.getUser(), db.getPassword());
+    try (Connection admin = DriverManager.getConnection(jdbcUrl(config, "postgres"), db.getUser(), db.getPassword());
          Statement statement = admin.createStatement()) {
       statement.execute("CREATE DATABASE \"" + db.getDatabase().replace("\"", "\"\"") + "\"");
       LOG.info("created database {}", db.getDatabase());

@@ -46,7 +46,7 @@ public final class TestService {
     String database = "ia_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     AppConfig config = AppConfig.from(env).withDatabase(database).withHttpPort(0);
     try {
-      Database.migrate(config.database());
+      Database.migrate(config);
     } catch (Database.StartupException e) {
       throw new IllegalStateException(e.getMessage());
     }
@@ -69,7 +69,7 @@ public final class TestService {
   /** Drops this test class's database (terminating the service's connections). */
   public void dropDatabase() {
     PgConnectOptions db = config.database();
-    try (Connection admin = DriverManager.getConnection(Database.jdbcUrl(db, "postgres"), db.getUser(), db.getPassword());
+    try (Connection admin = DriverManager.getConnection(Database.jdbcUrl(config, "postgres"), db.getUser(), db.getPassword());
          Statement statement = admin.createStatement()) {
       statement.execute("DROP DATABASE IF EXISTS \"" + db.getDatabase() + "\" WITH (FORCE)");
     } catch (SQLException e) {
@@ -80,6 +80,6 @@ public final class TestService {
   /** A JDBC connection to this test's database, for asserting on stored state. */
   public Connection jdbc() throws SQLException {
     PgConnectOptions db = config.database();
-    return DriverManager.getConnection(Database.jdbcUrl(db, db.getDatabase()), db.getUser(), db.getPassword());
+    return DriverManager.getConnection(Database.jdbcUrl(config, db.getDatabase()), db.getUser(), db.getPassword());
   }
 }
