@@ -13,6 +13,7 @@ WORKDIR /app
 COPY --from=build /src/target/inbox-allocation.jar /app/inbox-allocation.jar
 USER app
 ENV HTTP_PORT=8080
+ENV LOG_FORMAT=json
 # A capped heap keeps the process small (see README); override at run time if the node is bigger.
 ENV JAVA_TOOL_OPTIONS="-Xms64m -Xmx256m -XX:+UseSerialGC"
 EXPOSE 8080

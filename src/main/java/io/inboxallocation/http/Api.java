@@ -53,7 +53,10 @@ public final class Api {
     boolean conditional = Conditional.OPERATIONS.contains(operationId);
     route(operationId).addHandler(ctx -> (conditional ? caughtUp(ctx) : Future.<Void>succeededFuture())
       .compose(ready -> authenticator.actor(ctx.user()))
-      .map(actor -> Authenticator.require(actor, allowed))
+      .map(actor -> {
+        ctx.put(AccessLog.ACTOR, actor);
+        return Authenticator.require(actor, allowed);
+      })
       .compose(actor -> {
         Supplier<Future<Reply>> run = () -> handler.apply(new ApiRequest(vertx, ctx.get(ValidatedInput.KEY), actor));
         if (conditional) {
@@ -127,7 +130,13 @@ public final class Api {
       throw new IllegalStateException("operation " + operationId + " is bound twice");
     }
     // The router's own validation is off: OperationValidation replaces it, as the first handler of the operation.
-    return route.setDoValidation(false).addHandler(new OperationValidation(schemas, route.getOperation()));
+    String path = route.getOperation().getOpenAPIPath();
+    return route.setDoValidation(false)
+      .addHandler(ctx -> {
+        ctx.put(AccessLog.ROUTE, path);
+        ctx.next();
+      })
+      .addHandler(new OperationValidation(schemas, route.getOperation()));
   }
 
   private static void write(RoutingContext ctx, Reply reply) {

@@ -92,6 +92,7 @@ public final class HttpVerticle extends VerticleBase {
   private Router router(OpenAPIContract contract, String yaml, Authenticator authenticator) {
     RouterBuilder builder = RouterBuilder.create(vertx, contract);
     // First: the whole request, body upload included, must finish within the timeout (a trickling body too).
+    builder.rootHandler(new AccessLog());
     builder.rootHandler(new RequestTimeout(config.requestTimeout()));
     builder.rootHandler(new PercentEncoding());
     // After the platform handlers (Vert.x orders them so), before the body and authentication.

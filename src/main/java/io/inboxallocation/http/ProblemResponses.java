@@ -32,7 +32,8 @@ final class ProblemResponses implements Handler<RoutingContext> {
       : ctx.failure();
     Problem problem = problems.of(failure, ctx.statusCode());
     if (problem.status() >= 500 && problem.status() != 503) {
-      LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), failure);
+      LOG.error("{} {} failed (request {})", ctx.request().method(), ctx.request().path(), ctx.get(AccessLog.REQUEST_ID),
+        failure);
     }
     if (ctx.response().ended()) {
       return;
@@ -43,7 +44,7 @@ final class ProblemResponses implements Handler<RoutingContext> {
     // A body still trickling in when the request timed out: close, or the client holds the connection for as long as
     // it likes. (Not for a body that was merely too large: closing while it still uploads resets the connection
     // before the client can read the answer.)
-    write(ctx.request(), problem, problem.status() == 503 && !ctx.request().isEnded());
+    write(ctx.request(), problem, ctx.get(AccessLog.REQUEST_ID), problem.status() == 503 && !ctx.request().isEnded());
   }
 
   /** The JWT handler answers a malformed Authorization header with a bare 400; the contract says 401. */
@@ -58,16 +59,16 @@ final class ProblemResponses implements Handler<RoutingContext> {
    * closed since its framing cannot be trusted.
    */
   static void invalidRequest(HttpServerRequest request) {
-    write(request, Problems.ofUnparsableRequest(request.decoderResult().cause()), true);
+    write(request, Problems.ofUnparsableRequest(request.decoderResult().cause()), null, true);
   }
 
-  private static void write(HttpServerRequest request, Problem problem, boolean close) {
+  private static void write(HttpServerRequest request, Problem problem, String requestId, boolean close) {
     HttpServerResponse response = request.response();
     if (close) {
       response.putHeader("Connection", "close");
     }
     response.setStatusCode(problem.status()).putHeader("content-type", "application/problem+json")
-      .end(problem.toJson().encode())
+      .end((requestId == null ? problem.toJson() : problem.toJson().put("requestId", requestId)).encode())
       .onComplete(sent -> {
         if (close) {
           request.connection().close();

@@ -11,14 +11,13 @@ import io.inboxallocation.testing.Wire;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -34,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * No handler blocks an event loop: a burst of normal traffic against a service whose Vertx reports any event-loop task
- * longer than 200 ms, with stderr (slf4j-simple) and java.util.logging captured; any "blocked" warning fails.
+ * longer than 200 ms, with the logs (logback, java.util.logging) captured; any "blocked" warning fails.
  * A deliberate 600 ms block on a separate Vertx first proves the capture sees such warnings.
  */
 class BlockedEventLoopTest {
@@ -72,23 +71,12 @@ class BlockedEventLoopTest {
     }
   }
 
-  /** Captures stderr (teed) and JUL records while running the action; returns everything captured. */
+  /** Captures what is logged (through SLF4J and java.util.logging) while running the action; returns it as text. */
   static String captured(Runnable action) {
-    PrintStream original = System.err;
-    ByteArrayOutputStream copy = new ByteArrayOutputStream();
-    OutputStream tee = new OutputStream() {
-      @Override
-      public synchronized void write(int b) {
-        original.write(b);
-        copy.write(b);
-      }
-
-      @Override
-      public synchronized void write(byte[] b, int off, int len) {
-        original.write(b, off, len);
-        copy.write(b, off, len);
-      }
-    };
+    ch.qos.logback.classic.Logger root =
+      (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
     StringBuilder jul = new StringBuilder();
     Handler handler = new Handler() {
       @Override
@@ -106,18 +94,22 @@ class BlockedEventLoopTest {
       public void close() {
       }
     };
-    Logger root = Logger.getLogger("");
-    root.addHandler(handler);
-    System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
+    Logger julRoot = Logger.getLogger("");
+    julRoot.addHandler(handler);
+    root.addAppender(logged);
     try {
       action.run();
     } finally {
-      System.err.flush();
-      System.setErr(original);
-      root.removeHandler(handler);
+      root.detachAppender(logged);
+      julRoot.removeHandler(handler);
+    }
+    StringBuilder text = new StringBuilder();
+    synchronized (logged.list) {
+      logged.list.forEach(event -> text.append(event.getLoggerName()).append(": ").append(event.getFormattedMessage())
+        .append('\n'));
     }
     synchronized (jul) {
-      return copy.toString(StandardCharsets.UTF_8) + jul;
+      return text.append(jul).toString();
     }
   }
 
