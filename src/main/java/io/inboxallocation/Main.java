@@ -8,10 +8,13 @@ import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import sun.misc.Signal;
+
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar inbox-allocation.jar} runs the service;
@@ -47,11 +50,46 @@ public final class Main {
     Database.migrate(config);
     Vertx vertx = Vertx.vertx();
     Service.start(vertx, config).onComplete(
-      service -> LOG.info("listening on port {} (ready in {} ms)", service.port(), (System.nanoTime() - started) / 1_000_000),
+      service -> {
+        LOG.info("listening on port {} (ready in {} ms)", service.port(), (System.nanoTime() - started) / 1_000_000);
+        onTermination(() -> shutdown(vertx, service, config));
+      },
       failure -> {
         LOG.error("cannot start: {} (HTTP_PORT={})", failure.getMessage(), config.httpPort());
         vertx.close().onComplete(closed -> System.exit(1));
       });
+  }
+
+  /** SIGTERM (and Ctrl-C): a graceful stop, then exit 0, as an orchestrator expects of a clean stop. */
+  private static void onTermination(Runnable stop) {
+    Runnable once = new Runnable() {
+      private boolean started;
+
+      @Override
+      public synchronized void run() {
+        if (!started) {
+          started = true;
+          new Thread(stop, "shutdown").start();
+        }
+      }
+    };
+    for (String name : new String[] {"TERM", "INT"}) {
+      Signal.handle(new Signal(name), signal -> once.run());
+    }
+  }
+
+  private static void shutdown(Vertx vertx, Service service, AppConfig config) {
+    LOG.info("shutting down: not ready, finishing requests in flight (up to {} ms)", config.shutdownTimeout().toMillis());
+    int status = 0;
+    try {
+      service.shutdown(vertx).toCompletionStage().toCompletableFuture()
+        .get(config.shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      LOG.info("stopped");
+    } catch (Exception e) {
+      LOG.error("shutdown did not complete: {}", e.toString());
+      status = 1;
+    }
+    System.exit(status);
   }
 
   private static String token(AppConfig config, Map<String, String> options) {

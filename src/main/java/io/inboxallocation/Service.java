@@ -46,6 +46,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -56,9 +57,13 @@ import java.util.stream.Stream;
 public final class Service {
 
   private final int port;
+  private final String httpDeployment;
+  private final AtomicBoolean draining;
 
-  private Service(int port) {
+  private Service(int port, String httpDeployment, AtomicBoolean draining) {
     this.port = port;
+    this.httpDeployment = httpDeployment;
+    this.draining = draining;
   }
 
   public int port() {
@@ -71,6 +76,7 @@ public final class Service {
     List<Capability> capabilities = Capability.all(db, config);
     JWTAuth jwt = Tokens.auth(vertx, config.jwtSecret());
     List<Routes> routes = capabilities.stream().map(Capability::routes).toList();
+    AtomicBoolean draining = new AtomicBoolean();
     // What this node knows of the feed and of who may see what: shared by the relay and the HTTP verticles.
     Feed feed = new Feed();
     AccessCache access = new AccessCache(db.pipelined());
@@ -87,9 +93,19 @@ public final class Service {
     // random port (0) is chosen here, once.
     AppConfig bound = config.httpPort() == 0 ? config.withHttpPort(freePort()) : config;
     return Future.all(deployments)
-      .compose(deployed -> vertx.deployVerticle(() -> new HttpVerticle(bound, db, jwt, routes, feed, access),
+      .compose(deployed -> vertx.deployVerticle(() -> new HttpVerticle(bound, db, jwt, routes, feed, access, draining),
         new DeploymentOptions().setInstances(config.httpInstances())))
-      .map(id -> new Service(bound.httpPort()));
+      .map(id -> new Service(bound.httpPort(), id, draining));
+  }
+
+  /**
+   * Stops the node without dropping a request: readiness goes DOWN at once, the HTTP verticles stop first (no new
+   * connection; requests in flight finish, within SHUTDOWN_TIMEOUT_MS; WebSockets closed with 1001) while the
+   * commands and queries they need still run, then everything else stops and the pools close.
+   */
+  public Future<Void> shutdown(Vertx vertx) {
+    draining.set(true);
+    return vertx.undeploy(httpDeployment).eventually(() -> vertx.close());
   }
 
   private static int freePort() {

@@ -15,7 +15,7 @@ import java.util.Map;
 public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecret, boolean jwtSecretIsDefault,
                         int poolSize, Duration graceSweepInterval, Duration requestTimeout, int httpInstances,
                         FeedSettings feed, Duration pushSweepInterval, List<String> corsAllowedOrigins,
-                        Map<String, String> databaseParameters) {
+                        Map<String, String> databaseParameters, Duration shutdownTimeout) {
 
   /**
    * The event feed: how often each node's relay looks for new events when nothing woke it (FEED_POLL_INTERVAL_MS), how
@@ -51,18 +51,19 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
         Duration.ofMillis(intSetting(env, "EVENT_PURGE_INTERVAL_MS", 60_000))),
       Duration.ofMillis(intSetting(env, "PUSH_SWEEP_INTERVAL_MS", 2_000)),
       listSetting(env, "CORS_ALLOWED_ORIGINS"),
-      databaseUrl != null ? databaseUrl.parameters() : Map.of());
+      databaseUrl != null ? databaseUrl.parameters() : Map.of(),
+      Duration.ofMillis(intSetting(env, "SHUTDOWN_TIMEOUT_MS", 10_000)));
   }
 
   public AppConfig withDatabase(String name) {
     return new AppConfig(new PgConnectOptions(database).setDatabase(name), httpPort, jwtSecret, jwtSecretIsDefault,
       poolSize, graceSweepInterval, requestTimeout, httpInstances, feed, pushSweepInterval, corsAllowedOrigins,
-      databaseParameters);
+      databaseParameters, shutdownTimeout);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval, requestTimeout,
-      httpInstances, feed, pushSweepInterval, corsAllowedOrigins, databaseParameters);
+      httpInstances, feed, pushSweepInterval, corsAllowedOrigins, databaseParameters, shutdownTimeout);
   }
 
   /** The libpq variables (PGHOST ...), when DATABASE_URL is not set. */

@@ -9,6 +9,7 @@ import io.inboxallocation.config.AppConfig;
 import io.inboxallocation.problem.Problems;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.core.json.JsonObject;
@@ -26,6 +27,8 @@ import io.inboxallocation.db.Database;
 
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The HTTP edge. The router is generated from openapi.yaml, so a request reaches a capability's handler only after
@@ -50,15 +53,19 @@ public final class HttpVerticle extends VerticleBase {
   private final List<Routes> capabilities;
   private final Feed feed;
   private final AccessCache access;
+  private final AtomicBoolean draining;
+  private HttpServer server;
+  private PushHub push;
 
   public HttpVerticle(AppConfig config, Database.Clients db, JWTAuth jwt, List<Routes> capabilities, Feed feed,
-                      AccessCache access) {
+                      AccessCache access, AtomicBoolean draining) {
     this.config = config;
     this.db = db;
     this.jwt = jwt;
     this.capabilities = capabilities;
     this.feed = feed;
     this.access = access;
+    this.draining = draining;
   }
 
   @Override
@@ -68,7 +75,7 @@ public final class HttpVerticle extends VerticleBase {
         Authenticator authenticator = new Authenticator(access,
           tenantId -> feed.trusted(tenantId, System.currentTimeMillis()));
         Router router = router(contract, yaml.toString(), authenticator);
-        PushHub push = new PushHub(vertx, jwt, authenticator, access);
+        push = new PushHub(vertx, jwt, authenticator, access);
         HttpServerOptions options = new HttpServerOptions()
           .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
           .setMaxHeaderSize(16 * 1024)
@@ -79,7 +86,8 @@ public final class HttpVerticle extends VerticleBase {
           // A fixed kernel send buffer: with autotuning, megabytes of frames for a client that stopped reading would
           // sit in the kernel, out of sight of the WebSocket's bounded write queue (PushHub.WRITE_QUEUE_BYTES).
           .setSendBufferSize(SEND_BUFFER_BYTES);
-        return vertx.createHttpServer(options)
+        server = vertx.createHttpServer(options);
+        return server
           .invalidRequestHandler(ProblemResponses::invalidRequest)
           .webSocketHandshakeHandler(push::handshake)
           .webSocketHandler(socket -> {
@@ -87,6 +95,19 @@ public final class HttpVerticle extends VerticleBase {
           .requestHandler(router)
           .listen(config.httpPort());
       }));
+  }
+
+  /**
+   * Graceful: WebSockets are closed with 1001, no new connection is accepted, and requests in flight finish (up to
+   * SHUTDOWN_TIMEOUT_MS) before the server closes.
+   */
+  @Override
+  public Future<?> stop() {
+    if (push != null) {
+      push.goingAway();
+    }
+    return server == null ? Future.succeededFuture()
+      : server.shutdown(config.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private Router router(OpenAPIContract contract, String yaml, Authenticator authenticator) {
@@ -153,9 +174,13 @@ public final class HttpVerticle extends VerticleBase {
     return HealthCheckHandler.create(vertx).register("process", promise -> promise.complete(Status.OK()));
   }
 
-  /** Readiness: the database answers with this code's schema, and this node's relay is following the event feed. */
+  /**
+   * Readiness: the node is not shutting down, the database answers with this code's schema, and this node's relay is
+   * following the event feed.
+   */
   private HealthCheckHandler ready() {
     return HealthCheckHandler.create(vertx)
+      .register("accepting", promise -> promise.complete(draining.get() ? Status.KO() : Status.OK()))
       .register("database", 2_000, promise -> db.pipelined().preparedQuery(Database.SCHEMA_APPLIED)
         .execute(Tuple.of(String.valueOf(Database.SCHEMA_VERSION)))
         .onComplete(rows -> promise.complete(rows.iterator().next().getBoolean("applied") ? Status.OK()

@@ -117,6 +117,12 @@ public final class PushHub {
     return null;
   }
 
+  /** The node is shutting down: every socket is closed with 1001 (going away); clients reconnect elsewhere. */
+  public void goingAway() {
+    sessions.values().forEach(open -> List.copyOf(open).forEach(session -> session.close(PushSession.GOING_AWAY,
+      "the server is shutting down: reconnect with your last cursor")));
+  }
+
   private static String token(ServerWebSocketHandshake handshake) {
     String header = handshake.headers().get(HttpHeaders.AUTHORIZATION);
     if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {

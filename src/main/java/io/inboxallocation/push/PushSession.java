@@ -33,6 +33,7 @@ final class PushSession {
   /** Live events held while a replay runs; a client this far behind is told to come back (1013). */
   static final int BUFFER_BOUND = 10_000;
 
+  static final short GOING_AWAY = 1001;
   static final short POLICY_VIOLATION = 1008;
   static final short TRY_AGAIN_LATER = 1013;
   static final short UNSUPPORTED_DATA = 1003;

@@ -1,6 +1,7 @@
 package io.inboxallocation.http;
 
 import io.inboxallocation.testing.Http;
+import io.inboxallocation.testing.ServiceProcess;
 import io.inboxallocation.testing.ServiceTest;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
@@ -8,18 +9,10 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,51 +45,12 @@ class RequestLogTest extends ServiceTest {
 
   @Test
   void withLogFormatJsonEveryRequestIsOneJsonAccessLine() throws Exception {
-    String database = "ia_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
-      System.getProperty("java.class.path"), "io.inboxallocation.Main").redirectErrorStream(true);
-    Map<String, String> env = builder.environment();
-    env.put("LOG_FORMAT", "json");
-    env.put("HTTP_PORT", String.valueOf(port));
-    env.put("PGDATABASE", database);
-    env.put("JWT_SECRET", app.config.jwtSecret());
-    env.remove("DATABASE_URL");
-    Process service = builder.start();
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader out = new BufferedReader(new InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-          lines.add(line);
-        }
-      } catch (Exception ignored) {
-        // the process ended
-      }
-    });
-    reader.start();
-    try {
-      Http node = new Http(app.vertx, port);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (true) {
-        try {
-          if (node.raw(HttpMethod.GET, "/health/ready", headers("probe"), null).status() == 200) {
-            break;
-          }
-        } catch (Exception notYet) {
-          // not listening yet
-        }
-        assertTrue(System.nanoTime() < deadline, "the service did not become ready: " + lines);
-        Thread.sleep(100);
-      }
-      assertEquals(200, node.raw(HttpMethod.GET, "/health/live", headers("json-log-7"), null).status());
-
+    try (ServiceProcess service = ServiceProcess.start(app.vertx, app, Map.of("LOG_FORMAT", "json"))) {
+      assertEquals(200, service.http.raw(HttpMethod.GET, "/health/live", headers("json-log-7"), null).status());
       JsonObject access = null;
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (access == null && System.nanoTime() < until) {
-        for (String line : lines) {
+        for (String line : service.lines) {
           JsonObject json = parse(line);
           if (json != null && "json-log-7".equals(json.getString("requestId"))) {
             access = json;
@@ -104,26 +58,19 @@ class RequestLogTest extends ServiceTest {
         }
         Thread.sleep(50);
       }
-      assertTrue(access != null, "no access line with the request id: " + lines);
+      assertTrue(access != null, "no access line with the request id: " + service.lines);
       assertEquals("GET", access.getString("method"));
       assertEquals("/health/live", access.getString("route"));
       assertEquals(200, access.getInteger("status"), access::encode);
       assertTrue(access.getValue("latencyMs") instanceof Number, access::encode);
       assertEquals("access", access.getString("logger_name"));
       List<String> notJson = new ArrayList<>();
-      for (String line : lines) {
+      for (String line : service.lines) {
         if (parse(line) == null) {
           notJson.add(line);
         }
       }
       assertEquals(List.of(), notJson, "every line is a JSON object");
-    } finally {
-      service.destroy();
-      service.waitFor(15, TimeUnit.SECONDS);
-      try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-           Statement sql = admin.createStatement()) {
-        sql.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-      }
     }
   }
 

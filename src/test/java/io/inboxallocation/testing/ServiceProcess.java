@@ -1,0 +1,95 @@
+package io.inboxallocation.testing;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.MultiMap;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The service as its own process ({@code io.inboxallocation.Main}, this test run's class path) on a database of its
+ * own: what only a real process shows, its output and how it answers signals.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+  public final Process process;
+  public final Http http;
+  /** Everything it printed (stdout and stderr), line by line. */
+  public final List<String> lines = new CopyOnWriteArrayList<>();
+  private final String database;
+
+  private ServiceProcess(Process process, Http http, String database) {
+    this.process = process;
+    this.http = http;
+    this.database = database;
+  }
+
+  /** Starts it with these environment variables (and a port, a database, the test service's JWT secret), ready. */
+  public static ServiceProcess start(Vertx vertx, TestService app, Map<String, String> env) throws Exception {
+    String database = "ia_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
+      System.getProperty("java.class.path"), "io.inboxallocation.Main").redirectErrorStream(true);
+    builder.environment().remove("DATABASE_URL");
+    builder.environment().put("HTTP_PORT", String.valueOf(port));
+    builder.environment().put("PGDATABASE", database);
+    builder.environment().put("JWT_SECRET", app.config.jwtSecret());
+    builder.environment().putAll(env);
+    ServiceProcess service = new ServiceProcess(builder.start(), new Http(vertx, port), database);
+    Thread reader = new Thread(() -> {
+      try (BufferedReader out = new BufferedReader(
+        new InputStreamReader(service.process.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          service.lines.add(line);
+        }
+      } catch (Exception ended) {
+        // the process is gone
+      }
+    });
+    reader.setDaemon(true);
+    reader.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!service.ready()) {
+      assertTrue(System.nanoTime() < deadline && service.process.isAlive(), () -> "not ready: " + service.lines);
+      Thread.sleep(100);
+    }
+    return service;
+  }
+
+  private boolean ready() {
+    try {
+      return http.raw(HttpMethod.GET, "/health/ready", MultiMap.caseInsensitiveMultiMap(), null).status() == 200;
+    } catch (Exception notListening) {
+      return false;
+    }
+  }
+
+  /** Stops it if it still runs, and drops its database. */
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(15, TimeUnit.SECONDS);
+    }
+    try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+         Statement sql = admin.createStatement()) {
+      sql.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+    }
+  }
+}
