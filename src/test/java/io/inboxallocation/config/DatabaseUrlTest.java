@@ -1,6 +1,7 @@
 package io.inboxallocation.config;
 
 import io.inboxallocation.db.Database;
+import io.inboxallocation.testing.TestDatabase;
 import io.inboxallocation.testing.TestService;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.PemTrustOptions;
@@ -46,14 +47,17 @@ class DatabaseUrlTest {
   @Test
   void migrationsHonourTheUrlsTlsMode() {
     String database = "ia_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+    PgConnectOptions server = AppConfig.from(TestDatabase.environment()).database();
+    String base = "postgresql://" + server.getUser() + (server.getPassword() == null ? "" : ":" + server.getPassword())
+      + "@" + server.getHost() + ":" + server.getPort() + "/";
     // The local server has no TLS: sslmode=require must make the migration refuse to connect, not run unencrypted.
     AppConfig required = AppConfig.from(Map.of("DATABASE_URL",
-      "postgresql://postgres@127.0.0.1:5432/" + database + "?sslmode=require"));
+      base + database + "?sslmode=require"));
     Database.StartupException refused = assertThrows(Database.StartupException.class, () -> Database.migrate(required));
     assertTrue(refused.getMessage().toLowerCase().contains("ssl"), refused::getMessage);
 
     Vertx vertx = Vertx.vertx();
-    TestService app = TestService.start(vertx, Map.of("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres?sslmode=disable"));
+    TestService app = TestService.start(vertx, Map.of("DATABASE_URL", base + "postgres?sslmode=disable"));
     try {
       assertEquals(200, app.http.get("/health/ready", null).status(), "migrated and ready with the URL's parameters");
     } finally {

@@ -1,5 +1,7 @@
 package io.inboxallocation.testing;
 
+import io.inboxallocation.config.AppConfig;
+import io.inboxallocation.db.Database;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.MultiMap;
@@ -30,11 +32,13 @@ public final class ServiceProcess implements AutoCloseable {
   /** Everything it printed (stdout and stderr), line by line. */
   public final List<String> lines = new CopyOnWriteArrayList<>();
   private final String database;
+  private final AppConfig server;
 
-  private ServiceProcess(Process process, Http http, String database) {
+  private ServiceProcess(Process process, Http http, String database, AppConfig server) {
     this.process = process;
     this.http = http;
     this.database = database;
+    this.server = server;
   }
 
   /** Starts it with these environment variables (and a port, a database, the test service's JWT secret), ready. */
@@ -46,12 +50,13 @@ public final class ServiceProcess implements AutoCloseable {
     }
     ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
       System.getProperty("java.class.path"), "io.inboxallocation.Main").redirectErrorStream(true);
+    builder.environment().putAll(TestDatabase.environment());
     builder.environment().remove("DATABASE_URL");
     builder.environment().put("HTTP_PORT", String.valueOf(port));
     builder.environment().put("PGDATABASE", database);
     builder.environment().put("JWT_SECRET", app.config.jwtSecret());
     builder.environment().putAll(env);
-    ServiceProcess service = new ServiceProcess(builder.start(), new Http(vertx, port), database);
+    ServiceProcess service = new ServiceProcess(builder.start(), new Http(vertx, port), database, app.config);
     Thread reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(
         new InputStreamReader(service.process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -87,7 +92,8 @@ public final class ServiceProcess implements AutoCloseable {
       process.destroyForcibly();
       process.waitFor(15, TimeUnit.SECONDS);
     }
-    try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
+    try (Connection admin = DriverManager.getConnection(Database.jdbcUrl(server, "postgres"),
+      server.database().getUser(), server.database().getPassword());
          Statement sql = admin.createStatement()) {
       sql.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }

@@ -40,7 +40,7 @@ public final class TestService {
 
   /** {@code overrides} are environment variables laid over the real environment (e.g. GRACE_SWEEP_INTERVAL_MS). */
   public static TestService start(Vertx vertx, Map<String, String> overrides) {
-    Map<String, String> env = new java.util.HashMap<>(System.getenv());
+    Map<String, String> env = new java.util.HashMap<>(TestDatabase.environment());
     env.putIfAbsent("JWT_SECRET", "test-secret-0123456789abcdef0123456789abcdef");
     env.putAll(overrides);
     String database = "ia_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
