@@ -40,8 +40,9 @@ public final class PushHub {
   public static final String PATH = "/ws";
   static final long PING_INTERVAL_MILLIS = 20_000;
   /**
-   * Bytes a socket may have queued for a client before it counts as not reading (about 40 events): small, because
-   * the bound is per socket and the heap is shared, 2,000 slow sockets hold 128 MiB at most.
+   * Bytes of encoded frames a socket may queue (about 40 events) before further events wait as references in the
+   * session's backlog ({@code PushSession.BACKLOG_BOUND}): small, because each socket holds its own copy, so 2,000
+   * slow sockets hold 128 MiB at most.
    */
   static final int WRITE_QUEUE_BYTES = 64 * 1024;
 

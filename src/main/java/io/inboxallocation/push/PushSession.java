@@ -14,6 +14,7 @@ import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,6 +33,11 @@ final class PushSession {
   static final int REPLAY_BOUND = 1_000;
   /** Live events held while a replay runs; a client this far behind is told to come back (1013). */
   static final int BUFFER_BOUND = 10_000;
+  /**
+   * Events held for a client whose socket's write queue is full (a burst, or a client that stopped reading): they are
+   * shared objects, a reference each, sent as the queue drains. Past this many the client is told to come back (1013).
+   */
+  static final int BACKLOG_BOUND = 1_000;
 
   static final short GOING_AWAY = 1001;
   static final short POLICY_VIOLATION = 1008;
@@ -50,6 +56,7 @@ final class PushSession {
   private Phase phase = Phase.WAITING;
   private long cursor;
   private List<FeedEvent> buffered = new ArrayList<>();
+  private final ArrayDeque<FeedEvent> backlog = new ArrayDeque<>();
   private int subscriptions;
 
   PushSession(Vertx vertx, ServerWebSocket socket, UUID tenantId, UUID operatorId, Access access) {
@@ -183,7 +190,32 @@ final class PushSession {
     boolean visible = visible(event);
     follow(event);
     if (visible && phase != Phase.CLOSED) {
-      send(event.frame());
+      push(event);
+    }
+  }
+
+  /** In order: straight to the socket, or behind what is already waiting for the write queue to drain. */
+  private void push(FeedEvent event) {
+    if (backlog.isEmpty() && !socket.writeQueueFull()) {
+      socket.writeTextMessage(event.frame());
+      return;
+    }
+    if (backlog.size() >= BACKLOG_BOUND) {
+      close(TRY_AGAIN_LATER, "not reading fast enough: reconnect with your last cursor");
+      return;
+    }
+    if (backlog.isEmpty()) {
+      socket.drainHandler(drained -> drain());
+    }
+    backlog.add(event);
+  }
+
+  private void drain() {
+    while (!backlog.isEmpty() && !socket.writeQueueFull() && phase != Phase.CLOSED) {
+      socket.writeTextMessage(backlog.poll().frame());
+    }
+    if (backlog.isEmpty()) {
+      socket.drainHandler(null);
     }
   }
 
@@ -224,7 +256,7 @@ final class PushSession {
     return role == null || role.seesAllInboxes() || event.concerns(operatorId) || event.inAnyOf(inboxes);
   }
 
-  /** A client that does not read its frames is disconnected before its queue grows past the socket's bound. */
+  /** A control frame (subscribed, resync); a client too far behind to take one is disconnected. */
   private void send(String frame) {
     if (socket.writeQueueFull()) {
       close(TRY_AGAIN_LATER, "not reading fast enough: reconnect with your last cursor");
