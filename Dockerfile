@@ -16,6 +16,6 @@ ENV HTTP_PORT=8080
 ENV LOG_FORMAT=json
 # A capped heap keeps the process small (see README); override at run time if the node is bigger.
 ENV JAVA_TOOL_OPTIONS="-Xms64m -Xmx256m -XX:+UseSerialGC"
-EXPOSE 8080
+EXPOSE 8080 9000
 # ENTRYPOINT, so that `docker run <image> token --role PLATFORM_ADMIN` reaches the token helper too.
 ENTRYPOINT ["java", "-jar", "/app/inbox-allocation.jar"]

@@ -4,7 +4,12 @@ import io.inboxallocation.auth.Role;
 import io.inboxallocation.auth.Tokens;
 import io.inboxallocation.config.AppConfig;
 import io.inboxallocation.db.Database;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +53,14 @@ public final class Main {
       LOG.warn("JWT_SECRET is not set: using the development secret. Set JWT_SECRET before exposing this service.");
     }
     Database.migrate(config);
-    Vertx vertx = Vertx.vertx();
-    Service.start(vertx, config).onComplete(
+    // Vert.x's own meters (HTTP server, pools, event bus) and the JVM's, in the registry the management port serves.
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx = Vertx.builder()
+      .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+        .setJvmMetricsEnabled(true)))
+      .withMetrics(new MicrometerMetricsFactory(registry))
+      .build();
+    Service.start(vertx, config, registry).onComplete(
       service -> {
         LOG.info("listening on port {} (ready in {} ms)", service.port(), (System.nanoTime() - started) / 1_000_000);
         onTermination(() -> shutdown(vertx, service, config));

@@ -18,7 +18,12 @@ import io.inboxallocation.feed.FeedRetention;
 import io.inboxallocation.feed.FeedRoutes;
 import io.inboxallocation.http.HttpVerticle;
 import io.inboxallocation.http.IdempotencyPurge;
+import io.inboxallocation.http.Probes;
 import io.inboxallocation.http.Routes;
+import io.inboxallocation.ops.ManagementVerticle;
+import io.inboxallocation.ops.QueueMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.inboxallocation.inbox.InboxCommands;
 import io.inboxallocation.inbox.InboxQueries;
 import io.inboxallocation.inbox.InboxRoutes;
@@ -57,11 +62,13 @@ import java.util.stream.Stream;
 public final class Service {
 
   private final int port;
+  private final int managementPort;
   private final String httpDeployment;
   private final AtomicBoolean draining;
 
-  private Service(int port, String httpDeployment, AtomicBoolean draining) {
+  private Service(int port, int managementPort, String httpDeployment, AtomicBoolean draining) {
     this.port = port;
+    this.managementPort = managementPort;
     this.httpDeployment = httpDeployment;
     this.draining = draining;
   }
@@ -70,7 +77,17 @@ public final class Service {
     return port;
   }
 
+  /** The management port: metrics and probes. */
+  public int managementPort() {
+    return managementPort;
+  }
+
+  /** A node with a metrics registry of its own (tests, tools); the service's {@code Main} passes Vert.x's. */
   public static Future<Service> start(Vertx vertx, AppConfig config) {
+    return start(vertx, config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  public static Future<Service> start(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry) {
     Bus.registerCodec(vertx);
     Database.Clients db = Database.clients(vertx, config);
     List<Capability> capabilities = Capability.all(db, config);
@@ -85,17 +102,21 @@ public final class Service {
         Stream.of(new IdempotencyPurge(db.pool()),
           new FeedRelay(db.pool(), config.database(), feed, access, config.feed().pollInterval()),
           new FeedRetention(db.pool(), config.feed().retention(), config.feed().purgeInterval()),
-          new PushAssigner(db.pool(), config.pushSweepInterval())))
+          new PushAssigner(db.pool(), config.pushSweepInterval()),
+          new QueueMetrics(db.pool(), registry, config.management().queueMetricsInterval())))
       .map(vertx::deployVerticle)
       .toList();
     // One HTTP verticle per core: request parsing, validation and JSON writing are the service's own CPU work.
     // Instances share one listening port; Vert.x shares it only between servers asking for the same port, so a
     // random port (0) is chosen here, once.
     AppConfig bound = config.httpPort() == 0 ? config.withHttpPort(freePort()) : config;
+    ManagementVerticle management = new ManagementVerticle(config.management().port(), registry,
+      new Probes(vertx, db, feed, draining));
     return Future.all(deployments)
+      .compose(deployed -> vertx.deployVerticle(management))
       .compose(deployed -> vertx.deployVerticle(() -> new HttpVerticle(bound, db, jwt, routes, feed, access, draining),
         new DeploymentOptions().setInstances(config.httpInstances())))
-      .map(id -> new Service(bound.httpPort(), id, draining));
+      .map(id -> new Service(bound.httpPort(), management.actualPort(), id, draining));
   }
 
   /**

@@ -15,7 +15,14 @@ import java.util.Map;
 public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecret, boolean jwtSecretIsDefault,
                         int poolSize, Duration graceSweepInterval, Duration requestTimeout, int httpInstances,
                         FeedSettings feed, Duration pushSweepInterval, List<String> corsAllowedOrigins,
-                        Map<String, String> databaseParameters, Duration shutdownTimeout) {
+                        Map<String, String> databaseParameters, Duration shutdownTimeout, Management management) {
+
+  /**
+   * The management port (MANAGEMENT_PORT; 0 picks a free one) with metrics and probes, and how often the queue's
+   * metrics are read (QUEUE_METRICS_INTERVAL_MS).
+   */
+  public record Management(int port, Duration queueMetricsInterval) {
+  }
 
   /**
    * The event feed: how often each node's relay looks for new events when nothing woke it (FEED_POLL_INTERVAL_MS), how
@@ -52,18 +59,20 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
       Duration.ofMillis(intSetting(env, "PUSH_SWEEP_INTERVAL_MS", 2_000)),
       listSetting(env, "CORS_ALLOWED_ORIGINS"),
       databaseUrl != null ? databaseUrl.parameters() : Map.of(),
-      Duration.ofMillis(intSetting(env, "SHUTDOWN_TIMEOUT_MS", 10_000)));
+      Duration.ofMillis(intSetting(env, "SHUTDOWN_TIMEOUT_MS", 10_000)),
+      new Management(intSetting(env, "MANAGEMENT_PORT", 9000),
+        Duration.ofMillis(intSetting(env, "QUEUE_METRICS_INTERVAL_MS", 5_000))));
   }
 
   public AppConfig withDatabase(String name) {
     return new AppConfig(new PgConnectOptions(database).setDatabase(name), httpPort, jwtSecret, jwtSecretIsDefault,
       poolSize, graceSweepInterval, requestTimeout, httpInstances, feed, pushSweepInterval, corsAllowedOrigins,
-      databaseParameters, shutdownTimeout);
+      databaseParameters, shutdownTimeout, management);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval, requestTimeout,
-      httpInstances, feed, pushSweepInterval, corsAllowedOrigins, databaseParameters, shutdownTimeout);
+      httpInstances, feed, pushSweepInterval, corsAllowedOrigins, databaseParameters, shutdownTimeout, management);
   }
 
   /** The libpq variables (PGHOST ...), when DATABASE_URL is not set. */

@@ -12,15 +12,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.healthchecks.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.JWTAuthHandler;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.handler.CorsHandler;
-import io.vertx.sqlclient.Tuple;
 import io.vertx.ext.web.openapi.router.RouterBuilder;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.inboxallocation.db.Database;
@@ -125,9 +121,10 @@ public final class HttpVerticle extends VerticleBase {
 
     Api api = new Api(vertx, builder, contract.getSchemaRepository(), authenticator,
       new Idempotency(db.pool(), config.requestTimeout()), feed, access);
-    api.open("health", health());
-    api.open("healthLive", live());
-    api.open("healthReady", ready());
+    Probes probes = new Probes(vertx, db, feed, draining);
+    api.open("health", probes.database());
+    api.open("healthLive", probes.live());
+    api.open("healthReady", probes.ready());
     // Upgrades never reach the router (the server's WebSocket handshake handler takes them): a plain GET is a mistake.
     api.open("openWebSocket", ctx -> ctx.fail(ApiError.badRequest(null,
       "GET /ws is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)")));
@@ -161,32 +158,5 @@ public final class HttpVerticle extends VerticleBase {
       .allowedHeaders(Set.of("authorization", "content-type", "if-none-match", "idempotency-key", "x-request-id"))
       .exposedHeaders(Set.of("ETag", "X-Request-Id", Idempotency.REPLAYED))
       .maxAgeSeconds(600);
-  }
-
-  /** {@code /health}: the database answers (kept as it was before the probes below existed). */
-  private HealthCheckHandler health() {
-    return HealthCheckHandler.create(vertx).register("database", 2_000, promise -> db.pipelined().query("SELECT 1").execute()
-      .onComplete(ok -> promise.complete(Status.OK()), failure -> promise.complete(Status.KO())));
-  }
-
-  /** Liveness: the process answers on its event loop. Nothing outside it is checked, so an outage restarts nothing. */
-  private HealthCheckHandler live() {
-    return HealthCheckHandler.create(vertx).register("process", promise -> promise.complete(Status.OK()));
-  }
-
-  /**
-   * Readiness: the node is not shutting down, the database answers with this code's schema, and this node's relay is
-   * following the event feed.
-   */
-  private HealthCheckHandler ready() {
-    return HealthCheckHandler.create(vertx)
-      .register("accepting", promise -> promise.complete(draining.get() ? Status.KO() : Status.OK()))
-      .register("database", 2_000, promise -> db.pipelined().preparedQuery(Database.SCHEMA_APPLIED)
-        .execute(Tuple.of(String.valueOf(Database.SCHEMA_VERSION)))
-        .onComplete(rows -> promise.complete(rows.iterator().next().getBoolean("applied") ? Status.OK()
-            : Status.KO(new JsonObject().put("reason", "schema older than version " + Database.SCHEMA_VERSION))),
-          failure -> promise.complete(Status.KO())))
-      .register("eventFeed", promise -> promise.complete(
-        feed.following(System.currentTimeMillis()) ? Status.OK() : Status.KO()));
   }
 }

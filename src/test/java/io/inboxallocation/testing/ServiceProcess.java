@@ -29,14 +29,17 @@ public final class ServiceProcess implements AutoCloseable {
 
   public final Process process;
   public final Http http;
+  /** Its management port: metrics and probes. */
+  public final Http management;
   /** Everything it printed (stdout and stderr), line by line. */
   public final List<String> lines = new CopyOnWriteArrayList<>();
   private final String database;
   private final AppConfig server;
 
-  private ServiceProcess(Process process, Http http, String database, AppConfig server) {
+  private ServiceProcess(Process process, Http http, Http management, String database, AppConfig server) {
     this.process = process;
     this.http = http;
+    this.management = management;
     this.database = database;
     this.server = server;
   }
@@ -44,19 +47,19 @@ public final class ServiceProcess implements AutoCloseable {
   /** Starts it with these environment variables (and a port, a database, the test service's JWT secret), ready. */
   public static ServiceProcess start(Vertx vertx, TestService app, Map<String, String> env) throws Exception {
     String database = "ia_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = freePort();
+    int managementPort = freePort();
     ProcessBuilder builder = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-cp",
       System.getProperty("java.class.path"), "io.inboxallocation.Main").redirectErrorStream(true);
     builder.environment().putAll(TestDatabase.environment());
     builder.environment().remove("DATABASE_URL");
     builder.environment().put("HTTP_PORT", String.valueOf(port));
+    builder.environment().put("MANAGEMENT_PORT", String.valueOf(managementPort));
     builder.environment().put("PGDATABASE", database);
     builder.environment().put("JWT_SECRET", app.config.jwtSecret());
     builder.environment().putAll(env);
-    ServiceProcess service = new ServiceProcess(builder.start(), new Http(vertx, port), database, app.config);
+    ServiceProcess service = new ServiceProcess(builder.start(), new Http(vertx, port), new Http(vertx, managementPort),
+      database, app.config);
     Thread reader = new Thread(() -> {
       try (BufferedReader out = new BufferedReader(
         new InputStreamReader(service.process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -75,6 +78,12 @@ public final class ServiceProcess implements AutoCloseable {
       Thread.sleep(100);
     }
     return service;
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
   }
 
   private boolean ready() {

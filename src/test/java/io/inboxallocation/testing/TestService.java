@@ -42,6 +42,8 @@ public final class TestService {
   public static TestService start(Vertx vertx, Map<String, String> overrides) {
     Map<String, String> env = new java.util.HashMap<>(TestDatabase.environment());
     env.putIfAbsent("JWT_SECRET", "test-secret-0123456789abcdef0123456789abcdef");
+    // Several nodes run in one JVM: each takes a free management port.
+    env.put("MANAGEMENT_PORT", "0");
     env.putAll(overrides);
     String database = "ia_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     AppConfig config = AppConfig.from(env).withDatabase(database).withHttpPort(0);

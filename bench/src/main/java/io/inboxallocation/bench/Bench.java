@@ -310,6 +310,8 @@ public final class Bench {
     e.put("PGUSER", pgUser);
     e.put("PGDATABASE", dbName);
     e.put("HTTP_PORT", String.valueOf(port));
+    // Two nodes on one machine: each takes a free management port (metrics are on, as in production).
+    e.put("MANAGEMENT_PORT", "0");
     e.put("JWT_SECRET", secret);
     e.put("GRACE_SWEEP_INTERVAL_MS", "500");
     Files.createDirectories(log.getParent());

@@ -1,0 +1,73 @@
+package io.inboxallocation.ops;
+
+import io.inboxallocation.timer.PeriodicVerticle;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.inboxallocation.conversation.ConversationState.QUEUED;
+
+/**
+ * The queue as metrics, refreshed by one query every QUEUE_METRICS_INTERVAL_MS rather than per scrape: per tenant and
+ * inbox, {@code inbox_allocation_queued_conversations} and {@code inbox_allocation_oldest_queued_seconds} (since the
+ * oldest queued conversation last changed), for the {@value #MAX_SERIES} largest queues at most, so a tenant with
+ * thousands of inboxes cannot flood Prometheus; and {@code inbox_allocation_grace_pending}.
+ */
+public final class QueueMetrics extends PeriodicVerticle {
+
+  static final int MAX_SERIES = 500;
+
+  private static final String QUEUES = """
+    SELECT c.tenant_id, c.inbox_id, count(*) AS queued,
+           extract(epoch FROM now() - min(c.updated_at)) AS oldest_seconds
+    FROM conversation_ref c
+    WHERE c.state = %s
+    GROUP BY c.tenant_id, c.inbox_id
+    ORDER BY queued DESC
+    LIMIT %d""".formatted(QUEUED.literal(), MAX_SERIES);
+
+  private static final String GRACE_PENDING = "SELECT count(*) AS pending FROM grace_period_assignment";
+
+  private final Pool pool;
+  private final MultiGauge queued;
+  private final MultiGauge oldest;
+  private final AtomicLong gracePending = new AtomicLong();
+
+  public QueueMetrics(Pool pool, MeterRegistry registry, Duration interval) {
+    super(interval);
+    this.pool = pool;
+    this.queued = MultiGauge.builder("inbox_allocation_queued_conversations")
+      .description("Conversations QUEUED, per tenant and inbox").register(registry);
+    this.oldest = MultiGauge.builder("inbox_allocation_oldest_queued_seconds")
+      .description("Seconds since the oldest QUEUED conversation of the inbox last changed").baseUnit("seconds")
+      .register(registry);
+    registry.gauge("inbox_allocation_grace_pending", gracePending);
+  }
+
+  @Override
+  protected Future<Boolean> run() {
+    return pool.query(QUEUES).execute().compose(rows -> {
+      List<MultiGauge.Row<?>> depth = new ArrayList<>();
+      List<MultiGauge.Row<?>> age = new ArrayList<>();
+      for (Row row : rows) {
+        Tags tags = Tags.of("tenant_id", row.getUUID("tenant_id").toString(), "inbox_id", row.getUUID("inbox_id").toString());
+        depth.add(MultiGauge.Row.of(tags, row.getLong("queued")));
+        age.add(MultiGauge.Row.of(tags, row.getNumeric("oldest_seconds").doubleValue()));
+      }
+      queued.register(depth, true);
+      oldest.register(age, true);
+      return pool.query(GRACE_PENDING).execute();
+    }).map(rows -> {
+      gracePending.set(rows.iterator().next().getLong("pending"));
+      return false;
+    });
+  }
+}

@@ -1,0 +1,107 @@
+package io.inboxallocation.ops;
+
+import io.inboxallocation.Service;
+import io.inboxallocation.testing.Calls;
+import io.inboxallocation.testing.Http;
+import io.inboxallocation.testing.Scenario;
+import io.inboxallocation.testing.ServiceProcess;
+import io.inboxallocation.testing.Tenants;
+import io.inboxallocation.testing.TestService;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Metrics on the management port, not on the API's: the queue per inbox as the database counts it, and the probes. */
+@ExtendWith(VertxExtension.class)
+class MetricsTest {
+
+  private static TestService app;
+  private static Vertx node;
+  private static Http management;
+
+  @BeforeAll
+  static void start(Vertx vertx) {
+    app = TestService.start(vertx, Map.of("QUEUE_METRICS_INTERVAL_MS", "200"));
+    node = Vertx.vertx();
+    Service service = Service.start(node, app.config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).await();
+    management = new Http(node, service.managementPort());
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close().await();
+    app.dropDatabase();
+  }
+
+  @Test
+  void theQueueOfEachInboxIsScrapedAsTheDatabaseCountsItOnTheManagementPortOnly() throws Exception {
+    Scenario s = Tenants.create(app);
+    String busy = s.inbox();
+    String quiet = s.inbox();
+    for (int i = 0; i < 3; i++) {
+      s.conversation(busy);
+    }
+    s.conversation(quiet);
+    Calls.await(Duration.ofSeconds(3), () -> "the gauges refreshed", () -> queued(scrape(), s, busy) == 3.0);
+    String metrics = scrape();
+    assertEquals(count(s, busy), queued(metrics, s, busy));
+    assertEquals(count(s, quiet), queued(metrics, s, quiet));
+    assertTrue(metrics.contains("inbox_allocation_oldest_queued_seconds{"), metrics);
+    assertTrue(metrics.contains("inbox_allocation_grace_pending "), metrics);
+
+    assertEquals(404, app.http.get("/metrics", null).status(), "the API's port does not serve metrics");
+    assertEquals(200, management.get("/health/live", null).status());
+    assertEquals(200, management.get("/health/ready", null).status());
+  }
+
+  @Test
+  void theServiceProcessAlsoExposesVertxAndJvmMeters() throws Exception {
+    try (ServiceProcess service = ServiceProcess.start(app.vertx, app, Map.of())) {
+      assertEquals(200, service.http.get("/health/live", null).status());
+      String metrics = service.management.get("/metrics", null).body();
+      for (String meter : new String[] {"jvm_memory_used_bytes", "vertx_http_server_requests_total",
+        "inbox_allocation_grace_pending"}) {
+        assertTrue(metrics.contains(meter), meter + " in\n" + metrics.lines().limit(40).toList());
+      }
+    }
+  }
+
+  private static String scrape() {
+    Http.Response answer = management.get("/metrics", null);
+    assertEquals(200, answer.status(), answer::toString);
+    return answer.body();
+  }
+
+  private static double queued(String metrics, Scenario s, String inbox) {
+    Matcher line = Pattern.compile("inbox_allocation_queued_conversations\\{inbox_id=\"" + inbox + "\",tenant_id=\""
+      + s.tenantId + "\"} ([0-9.E]+)").matcher(metrics);
+    return line.find() ? Double.parseDouble(line.group(1)) : -1;
+  }
+
+  private static double count(Scenario s, String inbox) throws Exception {
+    try (Connection db = app.jdbc(); PreparedStatement sql = db.prepareStatement(
+      "SELECT count(*) FROM conversation_ref WHERE inbox_id = ?::uuid AND state = 'QUEUED'")) {
+      sql.setString(1, inbox);
+      try (ResultSet rows = sql.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    }
+  }
+}
