@@ -104,7 +104,8 @@ class BlockedEventLoopTest {
       julRoot.removeHandler(handler);
     }
     StringBuilder text = new StringBuilder();
-    synchronized (logged.list) {
+    // ListAppender appends under its own lock (AppenderBase.doAppend): read under it too.
+    synchronized (logged) {
       logged.list.forEach(event -> text.append(event.getLoggerName()).append(": ").append(event.getFormattedMessage())
         .append('\n'));
     }
