@@ -1,7 +1,6 @@
 package io.inboxallocation.assignment;
 
 import io.inboxallocation.testing.Calls;
-import io.inboxallocation.testing.Http;
 import io.inboxallocation.testing.Parallel;
 import io.inboxallocation.testing.Scenario;
 import io.inboxallocation.testing.ServiceTest;

@@ -7,7 +7,6 @@ import io.inboxallocation.testing.ServiceProcess;
 import io.inboxallocation.testing.ServiceTest;
 import io.inboxallocation.testing.Socket;
 import io.vertx.core.Future;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
