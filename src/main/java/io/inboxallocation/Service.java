@@ -16,11 +16,14 @@ import io.inboxallocation.feed.FeedQueries;
 import io.inboxallocation.feed.FeedRelay;
 import io.inboxallocation.feed.FeedRetention;
 import io.inboxallocation.feed.FeedRoutes;
+import io.inboxallocation.feed.Sequencer;
 import io.inboxallocation.http.HttpVerticle;
 import io.inboxallocation.http.IdempotencyPurge;
 import io.inboxallocation.http.Probes;
 import io.inboxallocation.http.Routes;
+import io.inboxallocation.ops.LifecycleMetrics;
 import io.inboxallocation.ops.ManagementVerticle;
+import io.inboxallocation.ops.NodeMetrics;
 import io.inboxallocation.ops.QueueMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -52,6 +55,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -90,17 +94,20 @@ public final class Service {
   public static Future<Service> start(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry) {
     Bus.registerCodec(vertx);
     Database.Clients db = Database.clients(vertx, config);
-    List<Capability> capabilities = Capability.all(db, config);
+    Sequencer sequencer = new Sequencer(new LifecycleMetrics(registry));
+    List<Capability> capabilities = Capability.all(db, config, sequencer);
     JWTAuth jwt = Tokens.auth(vertx, config.jwtSecret());
     List<Routes> routes = capabilities.stream().map(Capability::routes).toList();
     AtomicBoolean draining = new AtomicBoolean();
     // What this node knows of the feed and of who may see what: shared by the relay and the HTTP verticles.
     Feed feed = new Feed();
     AccessCache access = new AccessCache(db.pipelined());
+    AtomicInteger openSockets = new AtomicInteger();
+    NodeMetrics.register(registry, feed, openSockets);
     List<Future<String>> deployments = Stream.concat(
         capabilities.stream().flatMap(capability -> capability.verticles().stream()),
         Stream.of(new IdempotencyPurge(db.pool()),
-          new FeedRelay(db.pool(), config.database(), feed, access, config.feed().pollInterval()),
+          new FeedRelay(db.pool(), config.database(), feed, sequencer, access, config.feed().pollInterval()),
           new FeedRetention(db.pool(), config.feed().retention(), config.feed().purgeInterval()),
           new PushAssigner(db.pool(), config.pushSweepInterval()),
           new QueueMetrics(db.pool(), registry, config.management().queueMetricsInterval())))
@@ -114,7 +121,7 @@ public final class Service {
       new Probes(vertx, db, feed, draining));
     return Future.all(deployments)
       .compose(deployed -> vertx.deployVerticle(management))
-      .compose(deployed -> vertx.deployVerticle(() -> new HttpVerticle(bound, db, jwt, routes, feed, access, draining),
+      .compose(deployed -> vertx.deployVerticle(() -> new HttpVerticle(bound, db, jwt, routes, feed, access, draining, openSockets),
         new DeploymentOptions().setInstances(config.httpInstances())))
       .map(id -> new Service(bound.httpPort(), management.actualPort(), id, draining));
   }
@@ -140,7 +147,7 @@ public final class Service {
   /** A slice of the service: its HTTP routes and the verticles that serve them. */
   record Capability(Routes routes, List<Deployable> verticles) {
 
-    static List<Capability> all(Database.Clients db, AppConfig config) {
+    static List<Capability> all(Database.Clients db, AppConfig config, Sequencer sequencer) {
       return List.of(
         new Capability(new TenantRoutes(), List.of(new TenantCommands(db), new TenantQueries(db))),
         new Capability(new OperatorRoutes(), List.of(new OperatorCommands(db), new OperatorQueries(db))),
@@ -150,7 +157,7 @@ public final class Service {
         new Capability(new LabelRoutes(), List.of(new LabelCommands(db), new LabelQueries(db))),
         new Capability(new StatusRoutes(), List.of(new StatusCommands(db), new StatusQueries(db),
           new GraceSweeper(config.graceSweepInterval()))),
-        new Capability(new FeedRoutes(), List.of(new FeedQueries(db))));
+        new Capability(new FeedRoutes(), List.of(new FeedQueries(db, sequencer))));
     }
   }
 }

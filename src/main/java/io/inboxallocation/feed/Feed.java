@@ -33,6 +33,8 @@ public final class Feed {
   private final AtomicLong cyclesStarted = new AtomicLong();
   private volatile long cyclesCompleted;
   private volatile long lastCycleAt;
+  /** When the last completed cycle started: everything committed before then has been relayed. */
+  private volatile long relayedThrough = System.currentTimeMillis();
   private volatile long startPosition = -1;
 
   /** The relay's cycle count; a cycle that starts after a write sees it. */
@@ -40,9 +42,15 @@ public final class Feed {
     return cyclesStarted.incrementAndGet();
   }
 
-  void completeCycle(long cycle, long now) {
+  void completeCycle(long cycle, long startedAt, long now) {
     cyclesCompleted = cycle;
+    relayedThrough = startedAt;
     lastCycleAt = now;
+  }
+
+  /** How stale this node's view of the feed may be: what committed since then may not have been relayed yet. */
+  public double lagSeconds(long now) {
+    return Math.max(0, now - relayedThrough) / 1000.0;
   }
 
   void startAt(long position) {

@@ -2,7 +2,6 @@ package io.inboxallocation.feed;
 
 import io.inboxallocation.bus.QueryVerticle;
 import io.inboxallocation.db.Database;
-import io.inboxallocation.db.Rows;
 import io.inboxallocation.feed.FeedMessages.FeedPage;
 import io.inboxallocation.feed.FeedMessages.ReadFeed;
 import io.inboxallocation.feed.FeedMessages.ReplayFeed;
@@ -39,14 +38,11 @@ public final class FeedQueries extends QueryVerticle {
       LIMIT $4
     ) x ON true""";
 
-  /**
-   * Numbers what has committed so far, as the relay would a moment later: a reader then sees everything committed
-   * before it asked (its own writes included), and the head it is given is past all of it.
-   */
-  private static final String SEQUENCE = "SELECT sequence_domain_events(" + FeedRelay.SEQUENCE_BATCH + ") AS head";
+  private final Sequencer sequencer;
 
-  public FeedQueries(Database.Clients db) {
+  public FeedQueries(Database.Clients db, Sequencer sequencer) {
     super(db);
+    this.sequencer = sequencer;
   }
 
   @Override
@@ -56,7 +52,9 @@ public final class FeedQueries extends QueryVerticle {
   }
 
   private Future<FeedPage> read(UUID tenantId, Long afterCursor, UUID operatorScope, int limit) {
-    Future<Long> sequenced = client.query(SEQUENCE).execute().map(rows -> Rows.firstOrNull(rows, row -> row.getLong("head")));
+    // Numbers what has committed so far, as the relay would a moment later: a reader then sees everything committed
+    // before it asked (its own writes included), and the head it is given is past all of it.
+    Future<Long> sequenced = sequencer.run(client);
     if (afterCursor == null) {
       return sequenced.map(head -> new FeedPage(List.of(), head));
     }

@@ -16,9 +16,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Follows the feed on this node. Each cycle first numbers newly committed events ({@code sequence_domain_events},
- * safe on every node at once), then reads every event past the node's position and hands them out: tenant versions
- * and the access cache first, then a {@link FeedBatch} to the node's WebSockets and long polls. A cycle runs when this
+ * Follows the feed on this node. Each cycle first numbers newly committed events ({@link Sequencer}), then reads
+ * every event past the node's position and hands them out: tenant versions and the access cache first, then a {@link FeedBatch} to the node's WebSockets and long polls. A cycle runs when this
  * node has written ({@link Poke}), when another node's sequencer notifies (LISTEN), and on a short timer, the safety
  * net for a lost notification or a write made elsewhere.
  */
@@ -27,7 +26,6 @@ public final class FeedRelay extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FeedRelay.class);
 
   static final String CHANNEL = "domain_event_feed";
-  static final int SEQUENCE_BATCH = 5_000;
   private static final int READ_BATCH = 1_000;
   /**
    * A cycle asked for while one runs starts this long after it: under a stream of writes the relay runs back to back
@@ -36,7 +34,6 @@ public final class FeedRelay extends VerticleBase {
   private static final long COALESCE_MILLIS = 5;
 
   private static final String HEAD = "SELECT head FROM event_feed";
-  private static final String SEQUENCE = "SELECT sequence_domain_events($1)";
   private static final String READ = "SELECT " + FeedEvent.COLUMNS
     + " FROM domain_event e WHERE e.position > $1 ORDER BY e.position LIMIT " + READ_BATCH;
 
@@ -48,6 +45,7 @@ public final class FeedRelay extends VerticleBase {
   private final Pool pool;
   private final PgConnectOptions connect;
   private final Feed feed;
+  private final Sequencer sequencer;
   private final AccessCache access;
   private final Duration interval;
   private PgSubscriber subscriber;
@@ -57,10 +55,12 @@ public final class FeedRelay extends VerticleBase {
   private boolean failing;
   private boolean stopping;
 
-  public FeedRelay(Pool pool, PgConnectOptions connect, Feed feed, AccessCache access, Duration interval) {
+  public FeedRelay(Pool pool, PgConnectOptions connect, Feed feed, Sequencer sequencer, AccessCache access,
+                   Duration interval) {
     this.pool = pool;
     this.connect = connect;
     this.feed = feed;
+    this.sequencer = sequencer;
     this.access = access;
     this.interval = interval;
   }
@@ -101,13 +101,14 @@ public final class FeedRelay extends VerticleBase {
     }
     running = true;
     again = false;
+    long startedAt = System.currentTimeMillis();
     long cycle = feed.startCycle();
-    pool.preparedQuery(SEQUENCE).execute(Tuple.of(SEQUENCE_BATCH))
-      .compose(sequenced -> readAll())
+    sequencer.run(pool)
+      .compose(head -> readAll())
       .onComplete(done -> {
         running = false;
         if (done.succeeded()) {
-          feed.completeCycle(cycle, System.currentTimeMillis());
+          feed.completeCycle(cycle, startedAt, System.currentTimeMillis());
           if (failing) {
             LOG.info("event feed relay: reading again from position {}", position);
           }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The HTTP edge. The router is generated from openapi.yaml, so a request reaches a capability's handler only after
@@ -50,11 +51,12 @@ public final class HttpVerticle extends VerticleBase {
   private final Feed feed;
   private final AccessCache access;
   private final AtomicBoolean draining;
+  private final AtomicInteger openSockets;
   private HttpServer server;
   private PushHub push;
 
   public HttpVerticle(AppConfig config, Database.Clients db, JWTAuth jwt, List<Routes> capabilities, Feed feed,
-                      AccessCache access, AtomicBoolean draining) {
+                      AccessCache access, AtomicBoolean draining, AtomicInteger openSockets) {
     this.config = config;
     this.db = db;
     this.jwt = jwt;
@@ -62,6 +64,7 @@ public final class HttpVerticle extends VerticleBase {
     this.feed = feed;
     this.access = access;
     this.draining = draining;
+    this.openSockets = openSockets;
   }
 
   @Override
@@ -71,7 +74,7 @@ public final class HttpVerticle extends VerticleBase {
         Authenticator authenticator = new Authenticator(access,
           tenantId -> feed.trusted(tenantId, System.currentTimeMillis()));
         Router router = router(contract, yaml.toString(), authenticator);
-        push = new PushHub(vertx, jwt, authenticator, access);
+        push = new PushHub(vertx, jwt, authenticator, access, openSockets);
         HttpServerOptions options = new HttpServerOptions()
           .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
           .setMaxHeaderSize(16 * 1024)

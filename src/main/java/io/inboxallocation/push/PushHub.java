@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -52,12 +53,16 @@ public final class PushHub {
   private final AccessCache access;
   /** Open sessions by tenant: a batch goes only to the sessions of the tenants it concerns. */
   private final Map<UUID, Set<PushSession>> sessions = new HashMap<>();
+  /** Open sessions of every HTTP verticle of the node (a metric). */
+  private final AtomicInteger openSockets;
 
-  public PushHub(Vertx vertx, JWTAuth jwt, Authenticator authenticator, AccessCache access) {
+  public PushHub(Vertx vertx, JWTAuth jwt, Authenticator authenticator, AccessCache access,
+                 AtomicInteger openSockets) {
     this.vertx = vertx;
     this.jwt = jwt;
     this.authenticator = authenticator;
     this.access = access;
+    this.openSockets = openSockets;
     Bus.subscribe(vertx, FeedBatch.class, this::deliver);
     vertx.setPeriodic(PING_INTERVAL_MILLIS, tick -> sessions.values().forEach(open -> open.forEach(PushSession::ping)));
   }
@@ -104,11 +109,13 @@ public final class PushHub {
     socket.setWriteQueueMaxSize(WRITE_QUEUE_BYTES);
     PushSession session = new PushSession(vertx, socket, actor.tenantId(), actor.operatorId(), found);
     sessions.computeIfAbsent(actor.tenantId(), tenant -> new HashSet<>()).add(session);
+    openSockets.incrementAndGet();
     socket.textMessageHandler(session::onText);
     socket.binaryMessageHandler(binary -> session.onBinary());
     socket.exceptionHandler(failure -> session.close(PushSession.POLICY_VIOLATION, "protocol error"));
     socket.closeHandler(closed -> {
       session.closedByPeer();
+      openSockets.decrementAndGet();
       Set<PushSession> open = sessions.get(actor.tenantId());
       open.remove(session);
       if (open.isEmpty()) {

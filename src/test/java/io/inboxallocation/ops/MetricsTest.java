@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +28,10 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Metrics on the management port, not on the API's: the queue per inbox as the database counts it, and the probes. */
+/**
+ * Metrics on the management port, not on the API's: the queue per inbox as the database counts it, the lifecycle
+ * counters and histograms, and the probes.
+ */
 @ExtendWith(VertxExtension.class)
 class MetricsTest {
 
@@ -70,6 +74,47 @@ class MetricsTest {
     assertEquals(200, management.get("/health/ready", null).status());
   }
 
+  /**
+   * Two nodes serve the tenant and both number events: each change is counted once, by one of them, so the sums of
+   * their counters moved by exactly the changes made.
+   */
+  @Test
+  void lifecycleCountersSummedOverTheNodesMoveByExactlyTheChangesMade() throws InterruptedException {
+    Scenario s = Tenants.create(app);
+    String inbox = s.inbox();
+    Scenario.Person ann = s.availableOperator(inbox);
+    Scenario.Person bob = s.availableOperator(inbox);
+    String manager = s.person("MANAGER").token();
+    Map<String, Double> before = summed();
+    String first = s.conversation(inbox).getString("id");
+    String second = s.conversation(inbox).getString("id");
+
+    assertEquals(first, ok(Calls.allocate(s, ann.token())), "auto");
+    assertEquals(second, ok(Calls.claim(s, bob.token(), second)), "claim");
+    ok(Calls.reassign(s, manager, second, ann.id()));
+    ok(Calls.deallocate(s, ann.token(), second));
+    ok(Calls.resolve(s, ann.token(), first));
+
+    Map<String, Double> expected = Map.of(
+      "inbox_allocation_allocations_total{mode=\"auto\"}", 1.0,
+      "inbox_allocation_allocations_total{mode=\"claim\"}", 1.0,
+      "inbox_allocation_allocations_total{mode=\"reassign\"}", 1.0,
+      "inbox_allocation_allocations_total{mode=\"push\"}", 0.0,
+      "inbox_allocation_releases_total{reason=\"deallocate\"}", 1.0,
+      "inbox_allocation_releases_total{reason=\"grace_expired\"}", 0.0,
+      "inbox_allocation_resolutions_total", 1.0,
+      "inbox_allocation_queue_wait_seconds_count", 2.0,
+      "inbox_allocation_handle_seconds_count", 1.0);
+    Calls.await(Duration.ofSeconds(3), () -> "the counters moved: " + moved(before, summed(), expected),
+      () -> moved(before, summed(), expected).equals(expected));
+    Thread.sleep(500);
+    assertEquals(expected, moved(before, summed(), expected), "and no further");
+    String metrics = scrape();
+    assertTrue(metrics.contains("inbox_allocation_queue_wait_seconds_bucket{le=\"1.0\"}"), metrics);
+    assertTrue(metrics.contains("inbox_allocation_feed_lag_seconds "), metrics);
+    assertTrue(metrics.contains("inbox_allocation_websockets_open "), metrics);
+  }
+
   @Test
   void theServiceProcessAlsoExposesVertxAndJvmMeters() throws Exception {
     try (ServiceProcess service = ServiceProcess.start(app.vertx, app, Map.of())) {
@@ -86,6 +131,31 @@ class MetricsTest {
     Http.Response answer = management.get("/metrics", null);
     assertEquals(200, answer.status(), answer::toString);
     return answer.body();
+  }
+
+  private static String ok(Http.Response answer) {
+    assertEquals(200, answer.status(), answer::toString);
+    return answer.json().getString("id");
+  }
+
+  /** Every sample of both nodes, summed by name and labels. */
+  private static Map<String, Double> summed() {
+    Map<String, Double> sums = new HashMap<>();
+    for (Http port : new Http[] {management, app.management}) {
+      String metrics = port.get("/metrics", null).body();
+      metrics.lines().filter(line -> !line.startsWith("#")).forEach(line -> {
+        int space = line.lastIndexOf(' ');
+        sums.merge(line.substring(0, space), Double.parseDouble(line.substring(space + 1)), Double::sum);
+      });
+    }
+    return sums;
+  }
+
+  private static Map<String, Double> moved(Map<String, Double> before, Map<String, Double> after,
+                                           Map<String, Double> names) {
+    Map<String, Double> moved = new HashMap<>();
+    names.keySet().forEach(name -> moved.put(name, after.getOrDefault(name, -1.0) - before.getOrDefault(name, 0.0)));
+    return moved;
   }
 
   private static double queued(String metrics, Scenario s, String inbox) {

@@ -25,13 +25,16 @@ public final class TestService {
   public final Vertx vertx;
   public final AppConfig config;
   public final Http http;
+  /** The node's management port: metrics and probes. */
+  public final Http management;
   private final JWTAuth jwt;
 
-  private TestService(Vertx vertx, AppConfig config, int port) {
+  private TestService(Vertx vertx, AppConfig config, Service service) {
     this.vertx = vertx;
     this.config = config;
     this.jwt = Tokens.auth(vertx, config.jwtSecret());
-    this.http = new Http(vertx, port);
+    this.http = new Http(vertx, service.port());
+    this.management = new Http(vertx, service.managementPort());
   }
 
   public static TestService start(Vertx vertx) {
@@ -52,8 +55,7 @@ public final class TestService {
     } catch (Database.StartupException e) {
       throw new IllegalStateException(e.getMessage());
     }
-    Service service = Service.start(vertx, config).await();
-    return new TestService(vertx, config, service.port());
+    return new TestService(vertx, config, Service.start(vertx, config).await());
   }
 
   public String token(Role role, UUID tenantId, String subject) {
