@@ -43,6 +43,10 @@ import io.inboxallocation.status.StatusRoutes;
 import io.inboxallocation.tenant.TenantCommands;
 import io.inboxallocation.tenant.TenantQueries;
 import io.inboxallocation.tenant.TenantRoutes;
+import io.inboxallocation.webhook.WebhookCommands;
+import io.inboxallocation.webhook.WebhookDispatcher;
+import io.inboxallocation.webhook.WebhookQueries;
+import io.inboxallocation.webhook.WebhookRoutes;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -60,7 +64,7 @@ import java.util.stream.Stream;
 
 /**
  * One node of the service: the command and query verticles of every capability, the background verticles (grace
- * sweeper, feed relay and retention, push assignment, idempotency purge), and the HTTP verticle in front. Nodes share nothing but PostgreSQL, so any number can run side by side.
+ * sweeper, feed relay and retention, push assignment, webhook deliveries, idempotency purge), and the HTTP verticle in front. Nodes share nothing but PostgreSQL, so any number can run side by side.
  * The schema must be migrated first ({@link Database#migrate}).
  */
 public final class Service {
@@ -110,6 +114,7 @@ public final class Service {
           new FeedRelay(db.pool(), config.database(), feed, sequencer, access, config.feed().pollInterval()),
           new FeedRetention(db.pool(), config.feed().retention(), config.feed().purgeInterval()),
           new PushAssigner(db.pool(), config.pushSweepInterval()),
+          new WebhookDispatcher(db.pool(), config.webhooks(), registry),
           new QueueMetrics(db.pool(), registry, config.management().queueMetricsInterval())))
       .map(vertx::deployVerticle)
       .toList();
@@ -157,7 +162,9 @@ public final class Service {
         new Capability(new LabelRoutes(), List.of(new LabelCommands(db), new LabelQueries(db))),
         new Capability(new StatusRoutes(), List.of(new StatusCommands(db), new StatusQueries(db),
           new GraceSweeper(config.graceSweepInterval()))),
-        new Capability(new FeedRoutes(), List.of(new FeedQueries(db, sequencer))));
+        new Capability(new FeedRoutes(), List.of(new FeedQueries(db, sequencer))),
+        new Capability(new WebhookRoutes(), List.of(new WebhookCommands(db, config.webhooks().allowPrivateNetworks()),
+          new WebhookQueries(db))));
     }
   }
 }

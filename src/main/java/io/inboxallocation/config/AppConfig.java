@@ -15,7 +15,17 @@ import java.util.Map;
 public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecret, boolean jwtSecretIsDefault,
                         int poolSize, Duration graceSweepInterval, Duration requestTimeout, int httpInstances,
                         FeedSettings feed, Duration pushSweepInterval, List<String> corsAllowedOrigins,
-                        Map<String, String> databaseParameters, Duration shutdownTimeout, Management management) {
+                        Map<String, String> databaseParameters, Duration shutdownTimeout, Management management,
+                        Webhooks webhooks) {
+
+  /**
+   * Webhook deliveries: how long a receiver has to answer (WEBHOOK_TIMEOUT_MS), the waits between attempts
+   * (WEBHOOK_RETRY_SCHEDULE), whether endpoints may be on private networks (WEBHOOK_ALLOW_PRIVATE_NETWORKS) and how
+   * often each node looks for due retries when nothing woke it (WEBHOOK_POLL_INTERVAL_MS).
+   */
+  public record Webhooks(Duration timeout, List<Duration> retrySchedule, boolean allowPrivateNetworks,
+                         Duration pollInterval) {
+  }
 
   /**
    * The management port (MANAGEMENT_PORT; 0 picks a free one) with metrics and probes, and how often the queue's
@@ -61,18 +71,24 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
       databaseUrl != null ? databaseUrl.parameters() : Map.of(),
       Duration.ofMillis(intSetting(env, "SHUTDOWN_TIMEOUT_MS", 10_000)),
       new Management(intSetting(env, "MANAGEMENT_PORT", 9000),
-        Duration.ofMillis(intSetting(env, "QUEUE_METRICS_INTERVAL_MS", 5_000))));
+        Duration.ofMillis(intSetting(env, "QUEUE_METRICS_INTERVAL_MS", 5_000))),
+      new Webhooks(Duration.ofMillis(intSetting(env, "WEBHOOK_TIMEOUT_MS", 15_000)),
+        RetrySchedule.parse("WEBHOOK_RETRY_SCHEDULE",
+          env.getOrDefault("WEBHOOK_RETRY_SCHEDULE", "5s,5m,30m,2h,5h,10h,14h,20h,24h")),
+        Boolean.parseBoolean(env.getOrDefault("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "false").trim()),
+        Duration.ofMillis(intSetting(env, "WEBHOOK_POLL_INTERVAL_MS", 500))));
   }
 
   public AppConfig withDatabase(String name) {
     return new AppConfig(new PgConnectOptions(database).setDatabase(name), httpPort, jwtSecret, jwtSecretIsDefault,
       poolSize, graceSweepInterval, requestTimeout, httpInstances, feed, pushSweepInterval, corsAllowedOrigins,
-      databaseParameters, shutdownTimeout, management);
+      databaseParameters, shutdownTimeout, management, webhooks);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval, requestTimeout,
-      httpInstances, feed, pushSweepInterval, corsAllowedOrigins, databaseParameters, shutdownTimeout, management);
+      httpInstances, feed, pushSweepInterval, corsAllowedOrigins, databaseParameters, shutdownTimeout, management,
+      webhooks);
   }
 
   /** The libpq variables (PGHOST ...), when DATABASE_URL is not set. */

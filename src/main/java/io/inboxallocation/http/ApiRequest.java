@@ -8,12 +8,15 @@ import io.inboxallocation.json.Nullable;
 import io.inboxallocation.phone.PhoneNumbers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * A request that passed the contract's validation and authentication. Accessors read the validated values;
@@ -27,6 +30,12 @@ public record ApiRequest(Vertx vertx, ValidatedInput input, Actor actor) {
 
   public UUID path(String name) {
     return UUID.fromString((String) input.path().get(name));
+  }
+
+  /** An integer path parameter (the contract bounds it to a long). */
+  public long pathLong(String name) {
+    Object value = input.path().get(name);
+    return value instanceof Number number ? number.longValue() : Long.parseLong((String) value);
   }
 
   public String query(String name) {
@@ -60,9 +69,14 @@ public record ApiRequest(Vertx vertx, ValidatedInput input, Actor actor) {
     return value == null ? null : value.intValue();
   }
 
-  /** A nullable integer setting of a PATCH body: null when absent, else its value (null included). */
-  public Nullable<Integer> nullableInteger(String field) {
-    return body().containsKey(field) ? new Nullable<>(integer(field)) : null;
+  /** A nullable setting of a PATCH body, read by {@code read}: null when absent, else its value (null included). */
+  public <T> Nullable<T> nullable(String field, Function<String, T> read) {
+    return body().containsKey(field) ? new Nullable<>(read.apply(field)) : null;
+  }
+
+  public List<String> strings(String field) {
+    JsonArray value = body().getJsonArray(field);
+    return value == null ? null : value.stream().map(String.class::cast).toList();
   }
 
   public Double number(String field) {

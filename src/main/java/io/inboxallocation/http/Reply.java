@@ -16,6 +16,11 @@ public record Reply(int status, Object body, boolean replayed, String etag) {
     return new Reply(201, body, false, null);
   }
 
+  /** Taken on: the work it asks for happens next (a webhook delivery). */
+  public static Reply accepted(Object body) {
+    return new Reply(202, body, false, null);
+  }
+
   public static Reply noContent() {
     return new Reply(204, null, false, null);
   }

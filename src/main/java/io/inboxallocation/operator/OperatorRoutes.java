@@ -27,7 +27,7 @@ public final class OperatorRoutes implements Routes {
       new GetOperator(req.actor().tenantId(), req.path("operatorId"))).map(Reply::ok));
     api.on("updateOperator", Role.ADMINS, req -> req.ask(
         new UpdateOperator(req.actor(), req.path("operatorId"), req.string("name"), role(req),
-          req.nullableInteger("maxConcurrent")))
+          req.nullable("maxConcurrent", req::integer)))
       .map(Reply::ok));
     api.on("deleteOperator", Role.ADMINS, req -> req.ask(new DeleteOperator(req.actor(), req.path("operatorId")))
       .map(deleted -> Reply.noContent()));

@@ -19,7 +19,8 @@ import static io.inboxallocation.conversation.ConversationState.QUEUED;
  * The queue as metrics, refreshed by one query every QUEUE_METRICS_INTERVAL_MS rather than per scrape: per tenant and
  * inbox, {@code inbox_allocation_queued_conversations} and {@code inbox_allocation_oldest_queued_seconds} (since the
  * oldest queued conversation last changed), for the {@value #MAX_SERIES} largest queues at most, so a tenant with
- * thousands of inboxes cannot flood Prometheus; and {@code inbox_allocation_grace_pending}.
+ * thousands of inboxes cannot flood Prometheus; {@code inbox_allocation_grace_pending} and
+ * {@code inbox_allocation_webhook_pending} (deliveries not yet succeeded or failed for good).
  */
 public final class QueueMetrics extends PeriodicVerticle {
 
@@ -34,12 +35,14 @@ public final class QueueMetrics extends PeriodicVerticle {
     ORDER BY queued DESC
     LIMIT %d""".formatted(QUEUED.literal(), MAX_SERIES);
 
-  private static final String GRACE_PENDING = "SELECT count(*) AS pending FROM grace_period_assignment";
+  private static final String PENDING = "SELECT (SELECT count(*) FROM grace_period_assignment) AS grace, "
+    + "(SELECT count(*) FROM webhook_delivery WHERE status = 'PENDING') AS webhooks";
 
   private final Pool pool;
   private final MultiGauge queued;
   private final MultiGauge oldest;
   private final AtomicLong gracePending = new AtomicLong();
+  private final AtomicLong webhooksPending = new AtomicLong();
 
   public QueueMetrics(Pool pool, MeterRegistry registry, Duration interval) {
     super(interval);
@@ -50,6 +53,7 @@ public final class QueueMetrics extends PeriodicVerticle {
       .description("Seconds since the oldest QUEUED conversation of the inbox last changed").baseUnit("seconds")
       .register(registry);
     registry.gauge("inbox_allocation_grace_pending", gracePending);
+    registry.gauge("inbox_allocation_webhook_pending", webhooksPending);
   }
 
   @Override
@@ -64,9 +68,11 @@ public final class QueueMetrics extends PeriodicVerticle {
       }
       queued.register(depth, true);
       oldest.register(age, true);
-      return pool.query(GRACE_PENDING).execute();
+      return pool.query(PENDING).execute();
     }).map(rows -> {
-      gracePending.set(rows.iterator().next().getLong("pending"));
+      Row pending = rows.iterator().next();
+      gracePending.set(pending.getLong("grace"));
+      webhooksPending.set(pending.getLong("webhooks"));
       return false;
     });
   }

@@ -25,7 +25,7 @@ public final class TenantRoutes implements Routes {
       .map(Reply::ok));
     api.on("updateMyTenant", Role.ADMINS, req -> req.ask(new UpdateTenant(req.actor(),
         req.string("name"), req.number("messageCountWeight"), req.number("delayWeight"), req.integer("gracePeriodSeconds"),
-        req.nullableInteger("defaultMaxConcurrent"), assignmentMode(req)))
+        req.nullable("defaultMaxConcurrent", req::integer), assignmentMode(req)))
       .map(Reply::ok));
   }
 }
