@@ -35,7 +35,7 @@ public final class WebhookReceiver implements AutoCloseable {
     }
   }
 
-  /** A request as received; {@code accepted}: answered 2xx without delay (the service saw it succeed). */
+  /** A request as received (recorded when answered); {@code accepted}: a 2xx the service received. */
   public record Received(String webhookId, String timestamp, String signature, JsonObject body, boolean valid,
                          List<Boolean> validPerSecret, boolean accepted) {
   }
@@ -136,17 +136,19 @@ public final class WebhookReceiver implements AutoCloseable {
         .add(header.getValue()));
       List<Boolean> perSecret = secrets.stream().map(secret -> verifies(secret, body.toString(), headers)).toList();
       Answer answer = answers.apply(n);
-      boolean accepted = answer.status() >= 200 && answer.status() < 300 && answer.delayMillis() == 0;
-      received.add(new Received(id, request.getHeader("webhook-timestamp"), request.getHeader("webhook-signature"),
-        new JsonObject(body), perSecret.contains(true), perSecret, accepted));
       Runnable respond = () -> {
         inFlight.get(id).decrementAndGet();
         var response = request.response();
-        if (!response.closed()) {
+        boolean open = !response.closed();
+        if (open) {
           response.setStatusCode(answer.status());
           answer.headers().forEach(response::putHeader);
           response.end();
         }
+        // Accepted: a 2xx written to a connection the service still held open (a timed-out one was closed).
+        boolean accepted = open && answer.status() >= 200 && answer.status() < 300;
+        received.add(new Received(id, request.getHeader("webhook-timestamp"), request.getHeader("webhook-signature"),
+          new JsonObject(body), perSecret.contains(true), perSecret, accepted));
       };
       if (answer.delayMillis() > 0) {
         vertx.setTimer(answer.delayMillis(), t -> respond.run());
