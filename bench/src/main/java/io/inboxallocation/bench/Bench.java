@@ -3,6 +3,7 @@ package io.inboxallocation.bench;
 import io.inboxallocation.bench.Load.Group;
 import io.inboxallocation.bench.Load.Result;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,7 @@ import io.vertx.ext.auth.JWTOptions;
 import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.client.HttpResponse;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -67,7 +69,8 @@ public final class Bench {
   static final Map<String, Double> MIN_RATIO = Map.of("poll", 0.8, POLL_FEW_INBOXES, 0.8, "ingest", 0.8);
 
   /** The scenario names BENCH_ONLY takes (comma-separated); unset or empty: all of them. */
-  static final List<String> SCENARIOS = List.of("allocate", "poll", "ingest", "mixed", "feed", "push-shift");
+  static final List<String> SCENARIOS = List.of("allocate", "poll", "ingest", "mixed", "webhooks", "feed",
+    "push-shift");
 
   // the HTTP client's connection pool: the widest scenario (conditional poll: 256 pollers + its writer) fits
   static final int MAX_CONNECTIONS = FeedBench.CONDITIONAL_POLLERS + 64;
@@ -214,7 +217,7 @@ public final class Bench {
           depthRows.add(depth(depth, depth == q));
         }
         results.put("queueDepth", depthRows);
-      } else if (runs("poll") || runs("ingest") || runs("mixed") || runs("feed")) {
+      } else if (runs("poll") || runs("ingest") || runs("mixed") || runs("webhooks") || runs("feed")) {
         // the queue the allocate runs would have left (BENCH_ONLY without allocate)
         System.out.printf("%n== seeding the main tenant's queue, Q = %,d%n", q);
         db.seedQueue(q);
@@ -231,6 +234,10 @@ public final class Bench {
       }
       if (runs("mixed")) {
         scenarios.add(mixed(q));
+      }
+      // webhooks (issue 9): ingest and allocate while delivering to a local receiver, then a receiver outage
+      if (runs("webhooks")) {
+        new WebhookBench(this).run(q, scenarios);
       }
       // the event feed (issue 8): conditional polling on this node, push and idle sockets on a second node
       if (runs("feed")) {
@@ -314,6 +321,9 @@ public final class Bench {
     e.put("MANAGEMENT_PORT", "0");
     e.put("JWT_SECRET", secret);
     e.put("GRACE_SWEEP_INTERVAL_MS", "500");
+    // The webhook receiver runs on this machine; the schedule is compressed (WebhookBench).
+    e.put("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "true");
+    e.put("WEBHOOK_RETRY_SCHEDULE", WebhookBench.RETRY_SCHEDULE);
     Files.createDirectories(log.getParent());
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
@@ -481,7 +491,7 @@ public final class Bench {
     return row;
   }
 
-  private Group allocators(String name, int firstOperator, int count, Map<UUID, UUID> replies, AtomicLong dup) {
+  Group allocators(String name, int firstOperator, int count, Map<UUID, UUID> replies, AtomicLong dup) {
     return new Group(name, count, i -> {
       String token = operatorTokens[firstOperator + i];
       return allocateAndResolve(token, replies, dup);
@@ -812,6 +822,7 @@ public final class Bench {
     }
     FeedBench.targets(results).forEach(t::add);
     PushShift.targets(results).forEach(t::add);
+    WebhookBench.targets(results).forEach(t::add);
     JsonObject plans = results.getJsonObject("plans");
     if (plans != null) {
       boolean all = plans.getJsonArray("checks").stream().allMatch(c -> ((JsonObject) c).getBoolean("passed"));
@@ -827,6 +838,15 @@ public final class Bench {
 
   private static JsonObject ratioTarget(String name, Double ratio, double min) {
     return target(name, ratio == null ? "n/a" : ratio + "x", ratio != null && ratio >= min);
+  }
+
+  /** A setup call's answer; anything but a 2xx within 30 s fails the scenario. */
+  static HttpResponse<Buffer> await(Future<HttpResponse<Buffer>> f, String what) throws Exception {
+    HttpResponse<Buffer> resp = f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (resp.statusCode() / 100 != 2) {
+      throw new IllegalStateException(what + " answered " + resp.statusCode() + ": " + resp.bodyAsString());
+    }
+    return resp;
   }
 
   static String env(String name, String fallback) {

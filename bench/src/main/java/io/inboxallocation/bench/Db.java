@@ -74,6 +74,17 @@ final class Db implements AutoCloseable {
     }
   }
 
+  /** The first column of every row, as text. */
+  List<String> column(String sql) throws SQLException {
+    List<String> values = new ArrayList<>();
+    try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        values.add(rs.getString(1));
+      }
+    }
+    return values;
+  }
+
   String scalar(String sql) throws SQLException {
     try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
       return rs.next() ? rs.getString(1) : null;

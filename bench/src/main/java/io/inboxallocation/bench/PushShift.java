@@ -136,10 +136,10 @@ final class PushShift {
 
       // Capacity and PUSH through the API, so every node sees them as a real admin's change.
       pushOn = true;
-      JsonObject patched = await(b.load.call("setup", HttpMethod.PATCH, "/tenants/me", adminToken,
+      JsonObject patched = Bench.await(b.load.call("setup", HttpMethod.PATCH, "/tenants/me", adminToken,
         new JsonObject().put("defaultMaxConcurrent", CAPACITY).put("assignmentMode", "PUSH"), Bench.OK),
         "PATCH /tenants/me {defaultMaxConcurrent: 3, assignmentMode: PUSH}").bodyAsJsonObject();
-      JsonObject settings = await(b.load.call("setup", HttpMethod.GET, "/tenants/me", adminToken, null, Bench.OK),
+      JsonObject settings = Bench.await(b.load.call("setup", HttpMethod.GET, "/tenants/me", adminToken, null, Bench.OK),
         "GET /tenants/me").bodyAsJsonObject();
       out.put("tenantSettings", new JsonObject().put("assignmentMode", settings.getValue("assignmentMode"))
         .put("defaultMaxConcurrent", settings.getValue("defaultMaxConcurrent")));
@@ -311,13 +311,13 @@ final class PushShift {
   private long sweepLeftovers() throws Exception {
     long swept = 0;
     for (int i = 0; i < OPERATORS; i++) {
-      HttpResponse<Buffer> resp = await(b.load.call("sweep", HttpMethod.GET, "/conversations?state=ALLOCATED"
+      HttpResponse<Buffer> resp = Bench.await(b.load.call("sweep", HttpMethod.GET, "/conversations?state=ALLOCATED"
         + "&assignedOperatorId=" + tenant.operators().get(i) + "&limit=100", operatorTokens[i], null, Bench.OK),
         "GET /conversations?state=ALLOCATED (operator " + i + ")");
       JsonArray items = resp.bodyAsJsonObject().getJsonArray("items", new JsonArray());
       for (Object o : items) {
         UUID id = UUID.fromString(((JsonObject) o).getString("id"));
-        await(resolve(i, id), "resolve " + id);
+        Bench.await(resolve(i, id), "resolve " + id);
         swept++;
       }
     }
@@ -335,7 +335,7 @@ final class PushShift {
   private List<String> checkOperatorStatus(long active) throws Exception {
     List<String> problems = new ArrayList<>();
     for (UUID op : tenant.operators()) {
-      JsonObject s = await(b.load.call("setup", HttpMethod.GET, "/operator-status/" + op, adminToken, null, Bench.OK),
+      JsonObject s = Bench.await(b.load.call("setup", HttpMethod.GET, "/operator-status/" + op, adminToken, null, Bench.OK),
         "GET /operator-status/" + op).bodyAsJsonObject();
       Object capacity = s.getValue("capacity");
       Object n = s.getValue("activeConversations");
@@ -409,9 +409,9 @@ final class PushShift {
   }
 
   private boolean restorePull(JsonObject out) throws Exception {
-    await(b.load.call("teardown", HttpMethod.PATCH, "/tenants/me", adminToken,
+    Bench.await(b.load.call("teardown", HttpMethod.PATCH, "/tenants/me", adminToken,
       new JsonObject().put("assignmentMode", "PULL"), Bench.OK), "PATCH /tenants/me {assignmentMode: PULL}");
-    JsonObject settings = await(b.load.call("teardown", HttpMethod.GET, "/tenants/me", adminToken, null, Bench.OK),
+    JsonObject settings = Bench.await(b.load.call("teardown", HttpMethod.GET, "/tenants/me", adminToken, null, Bench.OK),
       "GET /tenants/me").bodyAsJsonObject();
     boolean pull = "PULL".equals(settings.getValue("assignmentMode"));
     out.put("restoredToPull", pull);
@@ -420,14 +420,6 @@ final class PushShift {
     }
     System.out.println("  tenant back in PULL mode");
     return true;
-  }
-
-  private static HttpResponse<Buffer> await(Future<HttpResponse<Buffer>> f, String what) throws Exception {
-    HttpResponse<Buffer> resp = f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    if (resp.statusCode() / 100 != 2) {
-      throw new IllegalStateException(what + " answered " + resp.statusCode() + ": " + resp.bodyAsString());
-    }
-    return resp;
   }
 
   // ---------------------------------------------------------------- analysis

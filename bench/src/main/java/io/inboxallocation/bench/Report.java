@@ -81,6 +81,7 @@ final class Report {
     }
     b.append(feedSection(r));
     b.append(PushShift.section(r));
+    b.append(WebhookBench.section(r));
     b.append("## Service CPU per request\n\n")
       .append("CPU time of the service JVM (utime + stime from /proc/<pid>/stat, all its threads) over the measured"
         + " window, divided by the HTTP requests of that window (every operation; for allocate, allocate and resolve"

@@ -1,0 +1,307 @@
+package io.inboxallocation.bench;
+
+import com.standardwebhooks.Webhook;
+import io.inboxallocation.bench.Load.Group;
+import io.inboxallocation.bench.Load.Result;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.HdrHistogram.Histogram;
+
+import java.net.ServerSocket;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The "webhooks" scenario (issue 9): the main tenant gets {@value #ENDPOINTS} endpoints on a receiver in this JVM that
+ * verifies every signature with the Standard Webhooks library. Ingest, then allocate, run as in their own scenarios
+ * while the deliveries flow (their rates are compared with those scenarios'); then the receiver goes down for
+ * {@code BENCH_WEBHOOK_OUTAGE_SECONDS} (30) while ingest goes on, comes back, and the backlog must drain with nothing
+ * lost. Commit-to-delivery is the arrival at the receiver minus the event's timestamp (the start of the transaction
+ * that wrote it: an upper bound). The endpoints are deleted at the end.
+ */
+final class WebhookBench {
+
+  static final String NAME = "webhooks";
+  static final int ENDPOINTS = 2;
+  static final double MIN_DELIVERIES_PER_SECOND = 1_000;
+  static final double MAX_P99_MS = 1_000;
+  static final double MIN_RATIO = 0.95;
+  /** The service's WEBHOOK_RETRY_SCHEDULE in the bench: the default's shape, compressed so an outage drains in seconds. */
+  static final String RETRY_SCHEDULE = "1s,2s,4s,8s,8s,8s,8s,8s,8s";
+  private static final long DRAIN_SECONDS = 120;
+
+  private final Bench b;
+  private final double outageSeconds;
+  private final Vertx vertx = Vertx.vertx();
+  private final int port;
+  private final Map<String, Long> firstArrivalMicros = new ConcurrentHashMap<>();
+  private final ConcurrentLinkedQueue<long[]> arrivals = new ConcurrentLinkedQueue<>(); // {arrival, event timestamp}
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong invalid = new AtomicLong();
+  private final List<String> secrets = new ArrayList<>();
+  private final List<String> webhookIds = new ArrayList<>();
+  private volatile HttpServer server;
+  private String adminToken;
+
+  WebhookBench(Bench bench) throws Exception {
+    this.b = bench;
+    this.outageSeconds = Double.parseDouble(Bench.env("BENCH_WEBHOOK_OUTAGE_SECONDS", b.smoke ? "3" : "30"));
+    try (ServerSocket s = new ServerSocket(0)) {
+      this.port = s.getLocalPort();
+    }
+  }
+
+  void run(long q, JsonArray scenarios) {
+    JsonObject out = new JsonObject().put("endpoints", ENDPOINTS).put("retrySchedule", RETRY_SCHEDULE)
+      .put("outageSeconds", outageSeconds);
+    b.results.put("webhooks", out);
+    try {
+      System.out.printf("%n== %s: %d endpoints on a local receiver (signatures verified), ingest then allocate while"
+        + " delivering, then a %.0f s receiver outage under ingest%n", NAME, ENDPOINTS, outageSeconds);
+      up();
+      UUID admin = b.db.seedAdmin(b.db.tenant.id(), "bench webhooks admin");
+      adminToken = b.token(admin.toString(), "ADMIN", b.db.tenant.id());
+      for (int i = 0; i < ENDPOINTS; i++) {
+        JsonObject created = Bench.await(b.load.call("setup", HttpMethod.POST, "/webhooks", adminToken,
+          new JsonObject().put("url", "http://127.0.0.1:" + port + "/hooks/" + i), Set.of(201)), "POST /webhooks")
+          .bodyAsJsonObject();
+        secrets.add(created.getString("secret"));
+        webhookIds.add(created.getString("id"));
+      }
+
+      JsonObject ingest = phase("ingest + webhooks", List.of(new Group("ingest", Bench.INGESTERS, i -> b.upsert(q))),
+        "upsert");
+      out.put("ingest", ingest);
+      scenarios.add(ingest.getJsonObject("http"));
+      JsonObject allocate;
+      try (Db.Refill refill = b.db.new Refill(30_000_000)) {
+        allocate = phase("allocate + webhooks", List.of(b.allocators("allocate", 0, Bench.ALLOCATORS,
+          new ConcurrentHashMap<>(), new AtomicLong())), "allocate");
+      }
+      out.put("allocate", allocate);
+      scenarios.add(allocate.getJsonObject("http"));
+      out.put("outage", outage(q));
+    } catch (Exception e) {
+      e.printStackTrace(System.out);
+      b.failures.add("harness (" + NAME + "): " + e);
+      out.put("error", e.toString());
+    } finally {
+      for (String id : webhookIds) {
+        try {
+          Bench.await(b.load.call("teardown", HttpMethod.DELETE, "/webhooks/" + id, adminToken, null, Set.of(204)),
+            "DELETE /webhooks/" + id);
+        } catch (Exception e) {
+          b.failures.add(NAME + ": could not delete webhook " + id + ": " + e);
+        }
+      }
+      vertx.close().await();
+    }
+  }
+
+  /** One load with the deliveries flowing: the load's rate, and the deliveries' rate and commit-to-delivery latency. */
+  private JsonObject phase(String name, List<Group> groups, String op) throws Exception {
+    long[] window = new long[2];
+    Result r = b.load.run(name, groups, b.warmup, b.duration, b.progress, () -> window[0] = nowMicros());
+    window[1] = window[0] + (long) (r.seconds() * 1e6);
+    b.noteErrors(r);
+    boolean drained = drain();
+    Load.Stats s = r.stats().getOrDefault(op, new Load.Stats(op));
+    Histogram latency = new Histogram(3_600_000_000L, 3);
+    long delivered = 0;
+    for (long[] a : arrivals) {
+      if (a[0] >= window[0] && a[0] < window[1]) {
+        delivered++;
+      }
+      if (a[1] >= window[0] && a[1] < window[1]) {
+        latency.recordValue(Math.max(0, Math.min(a[0] - a[1], latency.getHighestTrackableValue())));
+      }
+    }
+    arrivals.clear();
+    double perSecond = (op.equals("allocate") ? s.ok : s.total()) / r.seconds();
+    JsonObject phase = new JsonObject().put("name", name).put(op + "PerSecond", Load.round(perSecond))
+      .put("deliveriesPerSecond", Load.round(delivered / r.seconds()))
+      .put("commitToDeliveryMs", Load.histogram(latency).put("count", latency.getTotalCount()))
+      .put("drained", drained).put("http", Bench.scenarioJson(r).put("name", name));
+    System.out.printf("  %s: %.0f %s/s; %.0f deliveries/s; commit-to-delivery p50 %.1f ms, p99 %.1f ms (%d)%n", name,
+      perSecond, op, delivered / r.seconds(), latency.getValueAtPercentile(50) / 1000.0,
+      latency.getValueAtPercentile(99) / 1000.0, latency.getTotalCount());
+    return phase;
+  }
+
+  /** The receiver down for the outage while ingest runs, then up: the backlog drains, and every delivery arrived. */
+  private JsonObject outage(long q) throws Exception {
+    down();
+    Result r = b.load.run("ingest during receiver outage", List.of(new Group("ingest", Bench.INGESTERS,
+      i -> b.upsert(q))), 0, outageSeconds, b.progress, null);
+    b.noteErrors(r);
+    long pending = Long.parseLong(b.db.scalar("SELECT count(*) FROM webhook_delivery WHERE status = 'PENDING'"));
+    long upAt = System.nanoTime();
+    up();
+    boolean drained = drain();
+    double drainSeconds = (System.nanoTime() - upAt) / 1e9;
+    // Every delivery the service holds, SUCCEEDED and seen by the receiver: nothing lost.
+    List<String> ids = b.db.column("SELECT 'msg_' || id FROM webhook_delivery WHERE webhook_id IN ("
+      + String.join(",", webhookIds.stream().map(id -> "'" + id + "'::uuid").toList()) + ")");
+    long notSucceeded = Long.parseLong(b.db.scalar("SELECT count(*) FROM webhook_delivery WHERE status <> 'SUCCEEDED'"));
+    long lost = ids.stream().filter(id -> !firstArrivalMicros.containsKey(id)).count();
+    JsonObject outage = new JsonObject().put("pendingWhenBackUp", pending).put("drainSeconds", Load.round(drainSeconds))
+      .put("drained", drained).put("deliveries", ids.size()).put("notSucceeded", notSucceeded).put("lost", lost)
+      .put("duplicates", requests.get() - firstArrivalMicros.size()).put("invalidSignatures", invalid.get());
+    System.out.printf("  outage: %d pending when the receiver came back, drained in %.1f s; %d deliveries, %d lost,"
+      + " %d not SUCCEEDED, %d invalid signatures%n", pending, drainSeconds, ids.size(), lost, notSucceeded, invalid.get());
+    return outage;
+  }
+
+  /** Waits until no delivery is PENDING (the feed numbered and fanned out first). */
+  private boolean drain() throws Exception {
+    b.db.awaitSequenced(10_000);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
+    Thread.sleep(200);
+    while (System.nanoTime() < end) {
+      if ("0".equals(b.db.scalar("SELECT count(*) FROM webhook_delivery WHERE status = 'PENDING'"))
+        && b.db.scalar("SELECT position FROM webhook_fanout").equals(b.db.scalar("SELECT head FROM event_feed"))) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
+  private void up() {
+    server = vertx.createHttpServer().requestHandler(this::receive).listen(port, "127.0.0.1").await();
+  }
+
+  private void down() {
+    server.close().await();
+  }
+
+  private void receive(HttpServerRequest request) {
+    request.body().onSuccess(body -> {
+      long now = nowMicros();
+      requests.incrementAndGet();
+      String id = request.getHeader("webhook-id");
+      Map<String, List<String>> headers = new HashMap<>();
+      request.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(), k -> new ArrayList<>())
+        .add(h.getValue()));
+      int endpoint = Integer.parseInt(request.path().substring("/hooks/".length()));
+      try {
+        new Webhook(secrets.get(endpoint)).verify(body.toString(), headers);
+      } catch (Exception e) {
+        invalid.incrementAndGet();
+      }
+      if (firstArrivalMicros.putIfAbsent(id, now) == null) {
+        Instant timestamp = Instant.parse(new JsonObject(body).getString("timestamp"));
+        arrivals.add(new long[] {now, timestamp.getEpochSecond() * 1_000_000 + timestamp.getNano() / 1_000});
+      }
+      request.response().setStatusCode(204).end();
+    });
+  }
+
+  private static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+  }
+
+  static List<JsonObject> targets(JsonObject results) {
+    List<JsonObject> t = new ArrayList<>();
+    JsonObject w = results.getJsonObject("webhooks");
+    if (w == null || w.getJsonObject("allocate") == null) {
+      return t;
+    }
+    JsonObject ingest = w.getJsonObject("ingest");
+    JsonObject allocate = w.getJsonObject("allocate");
+    double peak = Math.max(ingest.getDouble("deliveriesPerSecond"), allocate.getDouble("deliveriesPerSecond"));
+    t.add(Bench.target(String.format("webhooks: >= %.0f deliveries/s (%d endpoints)", MIN_DELIVERIES_PER_SECOND,
+      ENDPOINTS), String.format("%.0f/s under allocate, %.0f/s under ingest", allocate.getDouble("deliveriesPerSecond"),
+      ingest.getDouble("deliveriesPerSecond")), peak >= MIN_DELIVERIES_PER_SECOND));
+    double p99 = Math.max(ingest.getJsonObject("commitToDeliveryMs").getDouble("p99Ms"),
+      allocate.getJsonObject("commitToDeliveryMs").getDouble("p99Ms"));
+    t.add(Bench.target(String.format("webhooks: commit-to-delivery p99 <= %.0f ms while the receiver is healthy",
+      MAX_P99_MS), String.format("%.1f ms under ingest, %.1f ms under allocate",
+      ingest.getJsonObject("commitToDeliveryMs").getDouble("p99Ms"),
+      allocate.getJsonObject("commitToDeliveryMs").getDouble("p99Ms")), p99 <= MAX_P99_MS));
+    JsonObject outage = w.getJsonObject("outage");
+    if (outage != null) {
+      t.add(Bench.target(String.format("webhooks: after a %.0f s receiver outage the backlog drains, 0 lost",
+          w.getDouble("outageSeconds")), String.format("%d pending, drained in %.1f s; %d of %d lost, %d not SUCCEEDED,"
+          + " %d invalid signatures", outage.getLong("pendingWhenBackUp"), outage.getDouble("drainSeconds"),
+          outage.getLong("lost"), outage.getLong("deliveries"), outage.getLong("notSucceeded"),
+          outage.getLong("invalidSignatures")),
+        outage.getBoolean("drained") && outage.getLong("lost") == 0 && outage.getLong("notSucceeded") == 0
+          && outage.getLong("invalidSignatures") == 0));
+    }
+    ratio(t, results, "ingest while delivering", ingest.getDouble("upsertPerSecond"), ingestAlone(results));
+    ratio(t, results, "allocate while delivering", allocate.getDouble("allocatePerSecond"), allocateAlone(results));
+    return t;
+  }
+
+  private static void ratio(List<JsonObject> t, JsonObject results, String name, double with, Double alone) {
+    if (alone == null || alone == 0) {
+      return;
+    }
+    double ratio = with / alone;
+    t.add(Bench.target(String.format("webhooks: %s >= %.0f%% of the same run without webhooks", name, MIN_RATIO * 100),
+      String.format("%.0f/s vs %.0f/s (%.2fx)", with, alone, ratio), ratio >= MIN_RATIO));
+  }
+
+  private static Double ingestAlone(JsonObject results) {
+    return results.getJsonArray("scenarios", new JsonArray()).stream().map(JsonObject.class::cast)
+      .filter(s -> "ingest".equals(s.getString("name"))).map(s -> s.getDouble("perSecond")).findFirst().orElse(null);
+  }
+
+  private static Double allocateAlone(JsonObject results) {
+    JsonArray depths = results.getJsonArray("queueDepth");
+    return depths == null || depths.isEmpty() ? null
+      : depths.getJsonObject(depths.size() - 1).getDouble("allocationsPerSecond");
+  }
+
+  static String section(JsonObject results) {
+    JsonObject w = results.getJsonObject("webhooks");
+    if (w == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder("## Webhooks (issue 9)\n\n");
+    b.append(String.format("The main tenant with %d endpoints on a receiver in the harness JVM (127.0.0.1, answers 204,"
+        + " verifies every signature with the Standard Webhooks library). Ingest, then allocate (same clients as their"
+        + " own scenarios), run while the deliveries flow; then the receiver is down for %.0f s while ingest goes on."
+        + " The service runs with `WEBHOOK_RETRY_SCHEDULE=%s` (the default's shape compressed, so that the backlog"
+        + " resumes within seconds). Commit-to-delivery: arrival minus the event's `timestamp` (the start of its"
+        + " transaction, so an upper bound), for the events of the measured window.%n%n", ENDPOINTS,
+      w.getDouble("outageSeconds"), RETRY_SCHEDULE));
+    if (w.getString("error") != null) {
+      b.append("**Not measured**: ").append(w.getString("error")).append("\n\n");
+    }
+    b.append("| phase | load /s | deliveries /s | commit-to-delivery p50 ms | p99 ms | max ms | count |\n"
+      + "|---|---:|---:|---:|---:|---:|---:|\n");
+    for (String phase : new String[] {"ingest", "allocate"}) {
+      JsonObject p = w.getJsonObject(phase);
+      if (p != null) {
+        JsonObject l = p.getJsonObject("commitToDeliveryMs");
+        b.append(String.format("| %s | %s | %s | %s | %s | %s | %s |%n", p.getString("name"),
+          p.getValue(phase.equals("ingest") ? "upsertPerSecond" : "allocatePerSecond"), p.getValue("deliveriesPerSecond"),
+          l.getValue("p50Ms"), l.getValue("p99Ms"), l.getValue("maxMs"), l.getValue("count")));
+      }
+    }
+    JsonObject o = w.getJsonObject("outage");
+    if (o != null) {
+      b.append(String.format("%nOutage: %s deliveries PENDING when the receiver came back, drained in %s s; of %s"
+          + " deliveries, %s lost, %s not SUCCEEDED, %s duplicates, %s invalid signatures.%n%n",
+        o.getValue("pendingWhenBackUp"), o.getValue("drainSeconds"), o.getValue("deliveries"), o.getValue("lost"),
+        o.getValue("notSucceeded"), o.getValue("duplicates"), o.getValue("invalidSignatures")));
+    }
+    return b.toString();
+  }
+}
