@@ -9,11 +9,7 @@ import io.inboxallocation.testing.WebhookReceiver;
 import io.inboxallocation.testing.WebhookReceiver.Answer;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,20 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Several nodes deliver the same endpoint's events at once, and all of them restart with deliveries pending. */
-@ExtendWith(VertxExtension.class)
-class WebhookAcrossNodesTest {
-
-  private static TestService app;
-
-  @BeforeAll
-  static void start(Vertx vertx) {
-    app = TestService.start(vertx, Webhooks.settings());
-  }
-
-  @AfterAll
-  static void stop() {
-    app.dropDatabase();
-  }
+class WebhookAcrossNodesTest extends WebhookServiceTest {
 
   @Test
   void threeNodesNeverAttemptOneDeliveryTwiceAtOnceAndDeliverEachOnceInOrder() throws Exception {

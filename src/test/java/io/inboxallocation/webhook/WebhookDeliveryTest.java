@@ -4,16 +4,10 @@ import io.inboxallocation.testing.Calls;
 import io.inboxallocation.testing.Http;
 import io.inboxallocation.testing.Scenario;
 import io.inboxallocation.testing.Tenants;
-import io.inboxallocation.testing.TestService;
 import io.inboxallocation.testing.WebhookReceiver;
 import io.inboxallocation.testing.WebhookReceiver.Answer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -33,20 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Deliveries to a real receiver that verifies every signature with the Standard Webhooks library, through an outage,
  * timeouts, errors, rate limits, redirects, a 410 and a rotation, with a schedule compressed to seconds.
  */
-@ExtendWith(VertxExtension.class)
-class WebhookDeliveryTest {
-
-  private static TestService app;
-
-  @BeforeAll
-  static void start(Vertx vertx) {
-    app = TestService.start(vertx, Webhooks.settings());
-  }
-
-  @AfterAll
-  static void stop() {
-    app.dropDatabase();
-  }
+class WebhookDeliveryTest extends WebhookServiceTest {
 
   @Test
   void everyEventArrivesSignedAndInOrderPerConversationThroughAnOutageTimeoutsErrorsAndRedirects() throws Exception {
