@@ -113,7 +113,21 @@ class PermissionMatrixTest extends ServiceTest {
         MANAGERS),
 
       e(HttpMethod.GET, c -> "/grace-period", null, MANAGERS),
-      e(HttpMethod.POST, c -> "/grace-period/process", c -> new JsonObject(), MANAGERS));
+      e(HttpMethod.POST, c -> "/grace-period/process", c -> new JsonObject(), MANAGERS),
+
+      e(HttpMethod.POST, c -> "/webhooks", c -> new JsonObject().put("url", "https://93.184.215.14/hooks"),
+        EnumSet.of(ADMIN)),
+      e(HttpMethod.GET, c -> "/webhooks", null, EnumSet.of(ADMIN)),
+      e(HttpMethod.GET, c -> "/webhooks/" + rnd(), null, EnumSet.of(ADMIN)),
+      e(HttpMethod.PATCH, c -> "/webhooks/" + rnd(), c -> new JsonObject().put("enabled", false), EnumSet.of(ADMIN)),
+      e(HttpMethod.DELETE, c -> "/webhooks/" + rnd(), null, EnumSet.of(ADMIN)),
+      e(HttpMethod.GET, c -> "/webhooks/" + rnd() + "/secret", null, EnumSet.of(ADMIN)),
+      e(HttpMethod.POST, c -> "/webhooks/" + rnd() + "/rotate-secret", null, EnumSet.of(ADMIN)),
+      e(HttpMethod.GET, c -> "/webhooks/" + rnd() + "/deliveries", null, EnumSet.of(ADMIN)),
+      e(HttpMethod.POST, c -> "/webhooks/" + rnd() + "/deliveries/1/retry", null, EnumSet.of(ADMIN)),
+      e(HttpMethod.POST, c -> "/webhooks/" + rnd() + "/recover", c -> new JsonObject().put("since",
+        "2026-01-01T00:00:00Z"), EnumSet.of(ADMIN)),
+      e(HttpMethod.POST, c -> "/webhooks/" + rnd() + "/test", null, EnumSet.of(ADMIN)));
   }
 
   @ParameterizedTest(name = "{0}")

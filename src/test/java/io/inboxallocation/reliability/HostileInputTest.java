@@ -13,6 +13,7 @@ import io.inboxallocation.testing.TestService;
 import io.inboxallocation.testing.Wire;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -50,8 +51,8 @@ class HostileInputTest {
 
   // ---------------------------------------------------------------- the contract, by hand (mirrors openapi.yaml)
 
-  enum Kind { INBOX, OPERATOR, CONVERSATION, LABEL, SUBSCRIPTION, TENANT, NAME, PHONE, ROLE, STATUS, WEIGHT, GRACE,
-    COUNT, TIMESTAMP, COLOR, EXTERNAL_ID, LABEL_NAME, STATE, SORT, LIMIT, CURSOR }
+  enum Kind { INBOX, OPERATOR, CONVERSATION, LABEL, SUBSCRIPTION, TENANT, WEBHOOK, NAME, PHONE, ROLE, STATUS, WEIGHT,
+    GRACE, COUNT, TIMESTAMP, COLOR, EXTERNAL_ID, LABEL_NAME, STATE, SORT, LIMIT, CURSOR, URL, DELIVERY_STATUS }
 
   record Op(String method, String path, Map<String, Kind> body, List<String> required, Map<String, Kind> query) {
     boolean hasBody() {
@@ -114,6 +115,17 @@ class HostileInputTest {
     new Op("POST", "/operator-status/me", fields("status", Kind.STATUS), List.of("status"), null),
     new Op("GET", "/operator-status/{operator}", null, List.of(), null),
     new Op("PUT", "/operator-status/{operator}", fields("status", Kind.STATUS), List.of("status"), null),
+    new Op("POST", "/webhooks", fields("url", Kind.URL, "description", Kind.NAME), List.of("url"), null),
+    new Op("GET", "/webhooks", null, List.of(), null),
+    new Op("GET", "/webhooks/{webhook}", null, List.of(), null),
+    new Op("PATCH", "/webhooks/{webhook}", fields("url", Kind.URL, "description", Kind.NAME), List.of(), null),
+    new Op("DELETE", "/webhooks/{webhook}", null, List.of(), null),
+    new Op("GET", "/webhooks/{webhook}/secret", null, List.of(), null),
+    new Op("POST", "/webhooks/{webhook}/rotate-secret", null, List.of(), null),
+    new Op("GET", "/webhooks/{webhook}/deliveries", null, List.of(), fields("status", Kind.DELIVERY_STATUS,
+      "limit", Kind.LIMIT)),
+    new Op("POST", "/webhooks/{webhook}/recover", fields("since", Kind.TIMESTAMP), List.of("since"), null),
+    new Op("POST", "/webhooks/{webhook}/test", null, List.of(), null),
     new Op("GET", "/grace-period", null, List.of(), null),
     new Op("POST", "/grace-period/process", fields(), List.of(), null),
     new Op("GET", "/health", null, List.of(), null));
@@ -190,6 +202,11 @@ class HostileInputTest {
     ids.put(Kind.LABEL, List.of(label));
     ids.put(Kind.SUBSCRIPTION, List.of(subscription));
     ids.put(Kind.TENANT, List.of(s.tenantId.toString()));
+    // Last, so that no event of the set-up is delivered (the address is not reachable from the tests anyway).
+    Http.Response webhook = s.http.post("/webhooks", s.admin, new JsonObject().put("url", "https://93.184.215.14/hooks")
+      .put("eventTypes", new JsonArray().add("conversation.resolved")));
+    assertEquals(201, webhook.status(), webhook::toString);
+    ids.put(Kind.WEBHOOK, List.of(webhook.id()));
     return ids;
   }
 
@@ -361,7 +378,7 @@ class HostileInputTest {
 
   static String fillPath(Random random, String template, java.util.function.Function<Kind, String> ids) {
     String path = template;
-    for (Kind kind : List.of(Kind.OPERATOR, Kind.INBOX, Kind.CONVERSATION, Kind.LABEL, Kind.SUBSCRIPTION)) {
+    for (Kind kind : List.of(Kind.OPERATOR, Kind.INBOX, Kind.CONVERSATION, Kind.LABEL, Kind.SUBSCRIPTION, Kind.WEBHOOK)) {
       String placeholder = "{" + kind.name().toLowerCase() + "}";
       if (path.contains(placeholder)) {
         path = path.replace(placeholder, encode(ids.apply(kind)));
@@ -390,7 +407,7 @@ class HostileInputTest {
 
   static Object valid(Random random, Kind kind) {
     return switch (kind) {
-      case INBOX, OPERATOR, CONVERSATION, LABEL, SUBSCRIPTION, TENANT ->
+      case INBOX, OPERATOR, CONVERSATION, LABEL, SUBSCRIPTION, TENANT, WEBHOOK ->
         random.nextInt(4) == 0 ? pick(random, aIds.get(kind)) : pick(random, bIds.get(kind));
       case NAME -> "name " + random.nextInt(1000);
       case LABEL_NAME -> "label-" + random.nextInt(50);
@@ -408,6 +425,8 @@ class HostileInputTest {
       case SORT -> pick(random, List.of("newest", "oldest", "priority"));
       case LIMIT -> 1 + random.nextInt(100);
       case CURSOR -> "eyJ" + UUID.randomUUID();
+      case URL -> "https://93.184.215.14/hooks/" + random.nextInt(100);
+      case DELIVERY_STATUS -> pick(random, List.of("PENDING", "SUCCEEDED", "FAILED"));
     };
   }
 

@@ -29,6 +29,7 @@ public final class Snapshot {
     TABLES.put("label", "SELECT * FROM label WHERE tenant_id = ?::uuid ORDER BY id");
     TABLES.put("conversation_label", "SELECT * FROM conversation_label WHERE tenant_id = ?::uuid ORDER BY conversation_id, label_id");
     TABLES.put("grace", "SELECT * FROM grace_period_assignment WHERE tenant_id = ?::uuid ORDER BY id");
+    TABLES.put("webhook", "SELECT * FROM webhook WHERE tenant_id = ?::uuid ORDER BY id");
     // Without the feed position: the sequencer numbers committed events a moment after their commit.
     TABLES.put("event", """
       SELECT id, tenant_id, conversation_id, type, reason, actor_id, actor_role, from_state, to_state, operator_id,
