@@ -59,10 +59,12 @@ CREATE FUNCTION webhook_event_type(event_type text) RETURNS text
         WHEN 'OPERATOR_STATUS_CHANGED' THEN 'operator.status_changed'
     END;
 
--- The body of a delivery: {type, timestamp (of the event), data (the event as GET /events gives it)}.
+-- The body of a delivery: {type, timestamp (of the event), data (the event as GET /events gives it)}. The event's
+-- JSON text is spliced in as it is, not parsed and written again.
 CREATE FUNCTION webhook_payload(type text, occurred_at timestamptz, data text) RETURNS text
     LANGUAGE sql STABLE PARALLEL SAFE
-    RETURN json_build_object('type', type, 'timestamp', api_instant(occurred_at), 'data', data::json)::text;
+    RETURN '{"type":' || to_json(type)::text || ',"timestamp":' || to_json(api_instant(occurred_at))::text
+        || ',"data":' || data || '}';
 
 -- How far the feed has been fanned out into deliveries: one row, like event_feed. Events from before webhooks existed
 -- are not delivered.

@@ -68,6 +68,7 @@ class MetricsTest {
     assertEquals(count(s, quiet), queued(metrics, s, quiet));
     assertTrue(metrics.contains("inbox_allocation_oldest_queued_seconds{"), metrics);
     assertTrue(metrics.contains("inbox_allocation_grace_pending "), metrics);
+    assertTrue(metrics.contains("inbox_allocation_webhook_pending "), metrics);
 
     assertEquals(404, app.http.get("/metrics", null).status(), "the API's port does not serve metrics");
     assertEquals(200, management.get("/health/live", null).status());
@@ -113,6 +114,7 @@ class MetricsTest {
     assertTrue(metrics.contains("inbox_allocation_queue_wait_seconds_bucket{le=\"1.0\"}"), metrics);
     assertTrue(metrics.contains("inbox_allocation_feed_lag_seconds "), metrics);
     assertTrue(metrics.contains("inbox_allocation_websockets_open "), metrics);
+    assertTrue(metrics.contains("inbox_allocation_webhook_deliveries_total{result=\"succeeded\"}"), metrics);
   }
 
   @Test
