@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 final class Webhooks {
 
   /** Waits of the tests' schedule: nine steps, as the default, in a few seconds in all. */
-  static final String FAST_SCHEDULE = "100ms,150ms,200ms,250ms,300ms,300ms,300ms,300ms,300ms";
+  static final String FAST_SCHEDULE = "100ms,200ms,300ms,400ms,500ms,500ms,500ms,500ms,500ms";
 
   static Map<String, String> settings() {
     return Map.of("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "true", "WEBHOOK_TIMEOUT_MS", "400",
