@@ -33,6 +33,8 @@ import io.inboxallocation.label.LabelRoutes;
 import io.inboxallocation.operator.OperatorCommands;
 import io.inboxallocation.operator.OperatorQueries;
 import io.inboxallocation.operator.OperatorRoutes;
+import io.inboxallocation.orchestrator.OrchestratorQueries;
+import io.inboxallocation.orchestrator.OrchestratorRoutes;
 import io.inboxallocation.status.GraceSweeper;
 import io.inboxallocation.status.StatusCommands;
 import io.inboxallocation.status.StatusQueries;
@@ -150,7 +152,8 @@ public final class Service {
         new Capability(new LabelRoutes(), List.of(new LabelCommands(db), new LabelQueries(db))),
         new Capability(new StatusRoutes(), List.of(new StatusCommands(db), new StatusQueries(db),
           new GraceSweeper(config.graceSweepInterval()))),
-        new Capability(new FeedRoutes(), List.of(new FeedQueries(db))));
+        new Capability(new FeedRoutes(), List.of(new FeedQueries(db))),
+        new Capability(new OrchestratorRoutes(), List.of(new OrchestratorQueries(db, config.orchestrator()))));
     }
   }
 }

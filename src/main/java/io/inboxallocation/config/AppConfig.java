@@ -2,6 +2,8 @@ package io.inboxallocation.config;
 
 import io.vertx.pgclient.PgConnectOptions;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -15,7 +17,8 @@ import java.util.Map;
 public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecret, boolean jwtSecretIsDefault,
                         int poolSize, Duration graceSweepInterval, Duration requestTimeout, int httpInstances,
                         FeedSettings feed, Duration pushSweepInterval, List<String> corsAllowedOrigins,
-                        Map<String, String> databaseParameters, Duration shutdownTimeout, Management management) {
+                        Map<String, String> databaseParameters, Duration shutdownTimeout, Management management,
+                        OrchestratorSettings orchestrator) {
 
   /**
    * The management port (MANAGEMENT_PORT; 0 picks a free one) with metrics and probes, and how often the queue's
@@ -30,6 +33,16 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
    * (EVENT_PURGE_INTERVAL_MS).
    */
   public record FeedSettings(Duration pollInterval, Duration retention, Duration purgeInterval) {
+  }
+
+  /**
+   * The orchestrator that holds the messages: its base URL (ORCHESTRATOR_URL; null when unset, and history and contact
+   * then answer 503), the bearer token sent to it (ORCHESTRATOR_TOKEN), how long one call may take
+   * (ORCHESTRATOR_TIMEOUT_MS), how long a contact is cached (CONTACT_CACHE_SECONDS; zero: not at all) and how long the
+   * circuit breaker stays open before it lets a trial call through (ORCHESTRATOR_BREAKER_OPEN_MS).
+   */
+  public record OrchestratorSettings(String url, String token, Duration timeout, Duration contactCacheTtl,
+                                     Duration breakerOpen) {
   }
 
   /** Only for local runs; the log warns while it is in use. */
@@ -61,18 +74,23 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
       databaseUrl != null ? databaseUrl.parameters() : Map.of(),
       Duration.ofMillis(intSetting(env, "SHUTDOWN_TIMEOUT_MS", 10_000)),
       new Management(intSetting(env, "MANAGEMENT_PORT", 9000),
-        Duration.ofMillis(intSetting(env, "QUEUE_METRICS_INTERVAL_MS", 5_000))));
+        Duration.ofMillis(intSetting(env, "QUEUE_METRICS_INTERVAL_MS", 5_000))),
+      new OrchestratorSettings(urlSetting(env, "ORCHESTRATOR_URL"), env.get("ORCHESTRATOR_TOKEN"),
+        Duration.ofMillis(intSetting(env, "ORCHESTRATOR_TIMEOUT_MS", 2_000)),
+        Duration.ofSeconds(intSetting(env, "CONTACT_CACHE_SECONDS", 60)),
+        Duration.ofMillis(intSetting(env, "ORCHESTRATOR_BREAKER_OPEN_MS", 10_000))));
   }
 
   public AppConfig withDatabase(String name) {
     return new AppConfig(new PgConnectOptions(database).setDatabase(name), httpPort, jwtSecret, jwtSecretIsDefault,
       poolSize, graceSweepInterval, requestTimeout, httpInstances, feed, pushSweepInterval, corsAllowedOrigins,
-      databaseParameters, shutdownTimeout, management);
+      databaseParameters, shutdownTimeout, management, orchestrator);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval, requestTimeout,
-      httpInstances, feed, pushSweepInterval, corsAllowedOrigins, databaseParameters, shutdownTimeout, management);
+      httpInstances, feed, pushSweepInterval, corsAllowedOrigins, databaseParameters, shutdownTimeout, management,
+      orchestrator);
   }
 
   /** The libpq variables (PGHOST ...), when DATABASE_URL is not set. */
@@ -103,6 +121,24 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as P90D or PT1H, got '" + value + "'");
     }
+  }
+
+  /** An absolute http(s) URL without its trailing slash; null when unset. */
+  private static String urlSetting(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String url = value.trim().replaceAll("/+$", "");
+    try {
+      URI uri = new URI(url);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return url;
+      }
+    } catch (URISyntaxException e) {
+      // answered below
+    }
+    throw new IllegalArgumentException(name + " must be an absolute http or https URL, got '" + value + "'");
   }
 
   /** A comma-separated list; empty when unset. */
