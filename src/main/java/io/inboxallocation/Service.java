@@ -36,6 +36,8 @@ import io.inboxallocation.label.LabelRoutes;
 import io.inboxallocation.operator.OperatorCommands;
 import io.inboxallocation.operator.OperatorQueries;
 import io.inboxallocation.operator.OperatorRoutes;
+import io.inboxallocation.orchestrator.OrchestratorQueries;
+import io.inboxallocation.orchestrator.OrchestratorRoutes;
 import io.inboxallocation.status.GraceSweeper;
 import io.inboxallocation.status.StatusCommands;
 import io.inboxallocation.status.StatusQueries;
@@ -164,7 +166,8 @@ public final class Service {
           new GraceSweeper(config.graceSweepInterval()))),
         new Capability(new FeedRoutes(), List.of(new FeedQueries(db, sequencer))),
         new Capability(new WebhookRoutes(), List.of(new WebhookCommands(db, config.webhooks().allowPrivateNetworks()),
-          new WebhookQueries(db))));
+          new WebhookQueries(db))),
+        new Capability(new OrchestratorRoutes(), List.of(new OrchestratorQueries(db, config.orchestrator()))));
     }
   }
 }

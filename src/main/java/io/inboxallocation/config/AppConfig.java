@@ -2,6 +2,8 @@ package io.inboxallocation.config;
 
 import io.vertx.pgclient.PgConnectOptions;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -16,7 +18,7 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
                         int poolSize, Duration graceSweepInterval, Duration requestTimeout, int httpInstances,
                         FeedSettings feed, Duration pushSweepInterval, List<String> corsAllowedOrigins,
                         Map<String, String> databaseParameters, Duration shutdownTimeout, Management management,
-                        Webhooks webhooks) {
+                        Webhooks webhooks, OrchestratorSettings orchestrator) {
 
   /**
    * Webhook deliveries: how long a receiver has to answer (WEBHOOK_TIMEOUT_MS), the waits between attempts
@@ -40,6 +42,16 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
    * (EVENT_PURGE_INTERVAL_MS).
    */
   public record FeedSettings(Duration pollInterval, Duration retention, Duration purgeInterval) {
+  }
+
+  /**
+   * The orchestrator that holds the messages: its base URL (ORCHESTRATOR_URL; null when unset, and history and contact
+   * then answer 503), the bearer token sent to it (ORCHESTRATOR_TOKEN), how long one call may take
+   * (ORCHESTRATOR_TIMEOUT_MS), how long a contact is cached (CONTACT_CACHE_SECONDS; zero: not at all) and how long the
+   * circuit breaker stays open before it lets a trial call through (ORCHESTRATOR_BREAKER_OPEN_MS).
+   */
+  public record OrchestratorSettings(String url, String token, Duration timeout, Duration contactCacheTtl,
+                                     Duration breakerOpen) {
   }
 
   /** Only for local runs; the log warns while it is in use. */
@@ -76,19 +88,24 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
         RetrySchedule.parse("WEBHOOK_RETRY_SCHEDULE",
           env.getOrDefault("WEBHOOK_RETRY_SCHEDULE", "5s,5m,30m,2h,5h,10h,14h,20h,24h")),
         Boolean.parseBoolean(env.getOrDefault("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "false").trim()),
-        Duration.ofMillis(intSetting(env, "WEBHOOK_POLL_INTERVAL_MS", 500))));
+        Duration.ofMillis(intSetting(env, "WEBHOOK_POLL_INTERVAL_MS", 500))),
+      new OrchestratorSettings(urlSetting(env, "ORCHESTRATOR_URL"), env.get("ORCHESTRATOR_TOKEN"),
+        Duration.ofMillis(intSetting(env, "ORCHESTRATOR_TIMEOUT_MS", 2_000)),
+        Duration.ofSeconds(intSetting(env, "CONTACT_CACHE_SECONDS", 60)),
+        Duration.ofMillis(intSetting(env, "ORCHESTRATOR_BREAKER_OPEN_MS", 10_000))));
   }
 
   public AppConfig withDatabase(String name) {
     return new AppConfig(new PgConnectOptions(database).setDatabase(name), httpPort, jwtSecret, jwtSecretIsDefault,
       poolSize, graceSweepInterval, requestTimeout, httpInstances, feed, pushSweepInterval, corsAllowedOrigins,
-      databaseParameters, shutdownTimeout, management, webhooks);
+      databaseParameters, shutdownTimeout, management, webhooks,
+      orchestrator);
   }
 
   public AppConfig withHttpPort(int port) {
     return new AppConfig(database, port, jwtSecret, jwtSecretIsDefault, poolSize, graceSweepInterval, requestTimeout,
       httpInstances, feed, pushSweepInterval, corsAllowedOrigins, databaseParameters, shutdownTimeout, management,
-      webhooks);
+      webhooks, orchestrator);
   }
 
   /** The libpq variables (PGHOST ...), when DATABASE_URL is not set. */
@@ -119,6 +136,24 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(name + " must be an ISO-8601 duration such as P90D or PT1H, got '" + value + "'");
     }
+  }
+
+  /** An absolute http(s) URL without its trailing slash; null when unset. */
+  private static String urlSetting(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    String url = value.trim().replaceAll("/+$", "");
+    try {
+      URI uri = new URI(url);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+        return url;
+      }
+    } catch (URISyntaxException e) {
+      // answered below
+    }
+    throw new IllegalArgumentException(name + " must be an absolute http or https URL, got '" + value + "'");
   }
 
   /** A comma-separated list; empty when unset. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import io.inboxallocation.auth.Visibility;
 import io.vertx.sqlclient.Row;
 
 import java.io.IOException;
@@ -35,6 +36,13 @@ public record Conversation(String json) {
                   WHERE cl.conversation_id = c.id),
       'createdAt', api_instant(c.created_at), 'updatedAt', api_instant(c.updated_at),
       'resolvedAt', api_instant(c.resolved_at))::text""";
+
+  /**
+   * The conversation {@code c} with id $2 of tenant $1, if the scope in $3 may see it ({@link Visibility}): what
+   * {@code GET /conversations/{id}} reads, and what its history and contact look up before asking the orchestrator, so
+   * that all three answer 404 alike.
+   */
+  public static final String VISIBLE_BY_ID = "c.tenant_id = $1 AND c.id = $2 AND " + Visibility.conversation("$3");
 
   private static final String JSON = JSON_TEXT + " AS conversation, c.id, c.priority_rank, c.last_activity_at";
 

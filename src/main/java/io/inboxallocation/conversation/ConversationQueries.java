@@ -25,8 +25,7 @@ import java.util.List;
 /** The read side of conversations: get, filtered listing with keyset cursors, phone search, audit trail. */
 public final class ConversationQueries extends QueryVerticle {
 
-  private static final String GET = Conversation.selectFrom("conversation_ref")
-    + " WHERE c.tenant_id = $1 AND c.id = $2 AND " + Visibility.conversation("$3");
+  private static final String GET = Conversation.selectFrom("conversation_ref") + " WHERE " + Conversation.VISIBLE_BY_ID;
 
   private static final String BY_PHONE = Conversation.selectFrom("conversation_ref")
     + " WHERE c.tenant_id = $1 AND c.customer_phone_number = $2 AND " + Visibility.conversation("$3")

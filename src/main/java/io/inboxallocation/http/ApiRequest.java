@@ -48,7 +48,13 @@ public record ApiRequest(Vertx vertx, ValidatedInput input, Actor actor) {
   }
 
   public int queryInt(String name, int fallback) {
-    return input.query().get(name) instanceof Number value ? value.intValue() : fallback;
+    Integer value = queryInteger(name);
+    return value == null ? fallback : value;
+  }
+
+  /** An integer query parameter without a default in the contract; null when absent. */
+  public Integer queryInteger(String name) {
+    return input.query().get(name) instanceof Number value ? value.intValue() : null;
   }
 
   public JsonObject body() {

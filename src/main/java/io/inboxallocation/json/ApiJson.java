@@ -5,8 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 
-/** The API's JSON: response bodies and event details. Records to JSON: camelCase record components, ISO-8601 UTC timestamps. */
+/**
+ * The API's JSON: response bodies and event details. Records to JSON: camelCase record components, ISO-8601 UTC
+ * timestamps. A Vert.x {@link JsonObject} (what the orchestrator answered) is written as it is.
+ */
 public final class ApiJson {
 
   private static final ObjectMapper MAPPER = new ObjectMapper()
@@ -19,6 +23,9 @@ public final class ApiJson {
   public static Buffer encode(Object body) {
     if (body instanceof Buffer json) {
       return json;
+    }
+    if (body instanceof JsonObject json) {
+      return json.toBuffer();
     }
     try {
       return Buffer.buffer(MAPPER.writeValueAsBytes(body));

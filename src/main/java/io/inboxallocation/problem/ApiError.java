@@ -52,6 +52,16 @@ public final class ApiError extends RuntimeException {
     return new ApiError(ProblemType.UNAVAILABLE, detail, null);
   }
 
+  /** A service we depend on (the orchestrator) answered wrongly, or could not be reached. */
+  public static ApiError badGateway(String detail) {
+    return new ApiError(ProblemType.BAD_GATEWAY, detail, null);
+  }
+
+  /** A service we depend on (the orchestrator) did not answer in time. */
+  public static ApiError gatewayTimeout(String detail) {
+    return new ApiError(ProblemType.GATEWAY_TIMEOUT, detail, null);
+  }
+
   public ProblemType type() {
     return type;
   }

@@ -17,7 +17,9 @@ public enum ProblemType {
   UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type", "unsupported-media-type"),
   UNPROCESSABLE(422, "Unprocessable request", "unprocessable"),
   HEADERS_TOO_LARGE(431, "Request headers too large", "headers-too-large"),
+  BAD_GATEWAY(502, "Bad gateway", "bad-gateway"),
   UNAVAILABLE(503, "Service unavailable", "unavailable"),
+  GATEWAY_TIMEOUT(504, "Gateway timeout", "gateway-timeout"),
   CLIENT_ERROR(400, "Request failed", "client-error"),
   INTERNAL(500, "Internal error", "internal");
 

@@ -88,6 +88,8 @@ class PermissionMatrixTest extends ServiceTest {
       e(HttpMethod.GET, c -> "/conversations/search/by-phone?phoneNumber=%2B55%2011%2099999-0000", null, TENANT),
       e(HttpMethod.GET, c -> "/conversations/" + rnd(), null, TENANT),
       e(HttpMethod.GET, c -> "/conversations/" + rnd() + "/events", null, TENANT),
+      e(HttpMethod.GET, c -> "/conversations/" + rnd() + "/history", null, TENANT),
+      e(HttpMethod.GET, c -> "/conversations/" + rnd() + "/contact", null, TENANT),
       e(HttpMethod.POST, c -> "/conversations/" + rnd() + "/labels/" + rnd(), null, TENANT),
       e(HttpMethod.DELETE, c -> "/conversations/" + rnd() + "/labels/" + rnd(), null, TENANT),
 
