@@ -106,6 +106,7 @@ public final class WebhookDispatcher extends VerticleBase {
   private boolean failing;
   private boolean stopping;
 
+  /** {@code pool}: the background connections, which plan with index scans only (see {@code Database.Clients}). */
   public WebhookDispatcher(Pool pool, AppConfig.Webhooks settings, MeterRegistry registry) {
     this.pool = pool;
     this.settings = settings;

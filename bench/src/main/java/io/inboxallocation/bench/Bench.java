@@ -563,9 +563,14 @@ public final class Bench {
       .put("pgbench", pg).put("ratioToPgbench", tps > 0 ? Load.round(rate / tps) : null);
   }
 
+  /** The orchestrator's upsert: 70% a new message in an existing conversation, 30% a new conversation. */
   Future<?> upsert(long q) {
+    return upsert(q, 70);
+  }
+
+  Future<?> upsert(long q, int existingPercent) {
     ThreadLocalRandom rnd = ThreadLocalRandom.current();
-    boolean existing = rnd.nextInt(100) < 70;
+    boolean existing = rnd.nextInt(100) < existingPercent;
     String external = existing ? String.valueOf(1 + rnd.nextLong(q)) : "n" + newIds.incrementAndGet();
     JsonObject body = new JsonObject()
       .put("inboxId", db.tenant.inboxes().get(rnd.nextInt(db.tenant.inboxes().size())).toString())
