@@ -198,9 +198,13 @@ function claimsOf(token) {
   }
 }
 
+function fragmentToken() {
+  return new URLSearchParams(location.hash.slice(1)).get('token');
+}
+
 /** A token handed over in the fragment is kept for the tab and taken out of the address bar and history. */
 function takeToken() {
-  const token = new URLSearchParams(location.hash.slice(1)).get('token');
+  const token = fragmentToken();
   if (token) {
     sessionStorage.setItem(TOKEN_KEY, token);
     history.replaceState(null, '', location.pathname + location.search);
@@ -235,16 +239,17 @@ async function signIn(token) {
 
 $('sign-in-form').addEventListener('submit', event => {
   event.preventDefault();
-  signIn($('token-input').value.trim());
+  signIn($('token-input').value.trim().replace(/^Bearer\s+/i, ''));
 });
 $('sign-out').addEventListener('click', () => {
   sessionStorage.removeItem(TOKEN_KEY);
   location.reload();
 });
 $('problem-dismiss').addEventListener('click', hideProblem);
-// Another link opened in this tab: a fresh start with its token.
+// Another link opened in this tab: a fresh start with its token (other fragments, like the skip link's, are not).
 window.addEventListener('hashchange', () => {
-  if (takeToken()) {
+  if (fragmentToken()) {
+    takeToken();
     location.reload();
   }
 });

@@ -20,7 +20,7 @@ export class ManagerView {
     inboxCards($('manager-inboxes'), store.inboxSummaries(now), now);
 
     const queue = store.queue(now);
-    setText($('queue-count'), `${queue.length}${store.truncated ? '+' : ''}`);
+    setText($('queue-count'), `${queue.length}${store.truncated.queued ? '+' : ''}`);
     setText($('queue-hint'), queue.length > QUEUE_SHOWN
       ? `The ${QUEUE_SHOWN} most urgent of ${queue.length}, in the order Get next takes them.`
       : 'In the order Get next takes them.');
@@ -34,7 +34,7 @@ export class ManagerView {
     showWhenEmpty(queueRows, queue.length === 0);
 
     const allocated = store.allocated();
-    setText($('allocated-count'), allocated.length);
+    setText($('allocated-count'), `${allocated.length}${store.truncated.allocated ? '+' : ''}`);
     const allocatedRows = $('allocated-rows');
     reconcile(allocatedRows, allocated, conversation => conversation.id,
       () => h('tr', {},

@@ -53,7 +53,7 @@ export class OperatorView {
     showWhenEmpty(mineRows, mine.length === 0);
 
     const queue = store.queue(now);
-    setText($('my-queue-count'), `${queue.length}${store.truncated ? '+' : ''}`);
+    setText($('my-queue-count'), `${queue.length}${store.truncated.queued ? '+' : ''}`);
     setText($('my-queue-hint'), queue.length > QUEUE_SHOWN
       ? `The ${QUEUE_SHOWN} most urgent of ${queue.length}: Get next takes the first.` : 'Get next takes the first.');
     const queueRows = $('my-queue-rows');

@@ -17,7 +17,8 @@ export class Store {
     this.subscriptions = new Map();
     /** QUEUED and ALLOCATED conversations by id; a RESOLVED one leaves. */
     this.conversations = new Map();
-    this.truncated = false;
+    /** Whether more QUEUED or ALLOCATED conversations exist than were loaded. */
+    this.truncated = { queued: false, allocated: false };
     this.activity = [];
   }
 
@@ -44,7 +45,7 @@ export class Store {
     this.operators = byId(operators.items);
     this.me = this.operators.get(this.me.id) ?? this.me;
     this.conversations = byId([...queued.items, ...held.items]);
-    this.truncated = queued.truncated || held.truncated;
+    this.truncated = { queued: queued.truncated, allocated: held.truncated };
     this.statuses = new Map(statuses.map(status => [status.operatorId, status]));
     this.subscriptions = byId(subscriptions);
   }
