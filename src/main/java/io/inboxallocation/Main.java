@@ -4,6 +4,7 @@ import io.inboxallocation.auth.Role;
 import io.inboxallocation.auth.Tokens;
 import io.inboxallocation.config.AppConfig;
 import io.inboxallocation.db.Database;
+import io.inboxallocation.demo.Demo;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -20,11 +21,14 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * {@code java -jar inbox-allocation.jar} runs the service;
  * {@code java -jar inbox-allocation.jar token --role ROLE [--tenant ID] [--sub ID] [--ttl SECONDS]} prints a token
- * signed with JWT_SECRET, for trying the API locally.
+ * signed with JWT_SECRET, for trying the API locally;
+ * {@code java -jar inbox-allocation.jar demo [--no-traffic]} runs the service with a demo tenant and simulated
+ * traffic, and prints links to the console ({@link Demo}).
  */
 public final class Main {
 
@@ -40,14 +44,21 @@ public final class Main {
         System.out.println(token(config, options(Arrays.copyOfRange(args, 1, args.length))));
         return;
       }
-      run(config);
+      if (args.length > 0 && args[0].equals("demo")) {
+        boolean traffic = demoTraffic(Arrays.copyOfRange(args, 1, args.length));
+        run(config, (vertx, service) -> Demo.start(vertx, config, service.port(), traffic));
+        return;
+      }
+      run(config, (vertx, service) -> {
+      });
     } catch (Database.StartupException | IllegalArgumentException e) {
       LOG.error("cannot start: {}", e.getMessage());
       System.exit(1);
     }
   }
 
-  private static void run(AppConfig config) throws Database.StartupException {
+  /** Starts the node; {@code onStarted} runs once it listens. */
+  private static void run(AppConfig config, BiConsumer<Vertx, Service> onStarted) throws Database.StartupException {
     long started = System.nanoTime();
     if (config.jwtSecretIsDefault()) {
       LOG.warn("JWT_SECRET is not set: using the development secret. Set JWT_SECRET before exposing this service.");
@@ -64,6 +75,7 @@ public final class Main {
       service -> {
         LOG.info("listening on port {} (ready in {} ms)", service.port(), (System.nanoTime() - started) / 1_000_000);
         onTermination(() -> shutdown(vertx, service, config));
+        onStarted.accept(vertx, service);
       },
       failure -> {
         LOG.error("cannot start: {} (HTTP_PORT={})", failure.getMessage(), config.httpPort());
@@ -113,6 +125,16 @@ public final class Main {
     } finally {
       vertx.close();
     }
+  }
+
+  private static boolean demoTraffic(String[] args) {
+    if (args.length == 0) {
+      return true;
+    }
+    if (args.length == 1 && args[0].equals("--no-traffic")) {
+      return false;
+    }
+    throw new IllegalArgumentException("usage: demo [--no-traffic]");
   }
 
   private static Map<String, String> options(String[] args) {

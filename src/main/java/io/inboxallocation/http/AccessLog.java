@@ -15,7 +15,7 @@ import static net.logstash.logback.argument.StructuredArguments.kv;
  * else a new one), echoed in the response and in problem bodies, and one access-log line when the response ends:
  * request id, method, route template, status, latency, tenant and actor (structured fields with LOG_FORMAT=json).
  */
-final class AccessLog implements PlatformHandler {
+public final class AccessLog implements PlatformHandler {
 
   static final String HEADER = "X-Request-Id";
   /** Where the request id, the operation's path and the authenticated caller are kept in the routing context. */
@@ -23,7 +23,10 @@ final class AccessLog implements PlatformHandler {
   static final String ROUTE = "route";
   static final String ACTOR = "actor";
 
-  private static final Logger LOG = LoggerFactory.getLogger("access");
+  /** The logger of the access lines. */
+  public static final String LOGGER = "access";
+
+  private static final Logger LOG = LoggerFactory.getLogger(LOGGER);
   private static final int MAX_ID_LENGTH = 128;
 
   @Override

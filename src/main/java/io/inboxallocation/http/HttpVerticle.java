@@ -142,6 +142,7 @@ public final class HttpVerticle extends VerticleBase {
 
     Router router = builder.createRouter();
     SwaggerUi.mount(router, yaml);
+    Console.mount(router);
     ProblemResponses problems = new ProblemResponses(new Problems(BODY_LIMIT_BYTES));
     router.route().last().failureHandler(problems);
     router.errorHandler(404, problems);

@@ -229,7 +229,7 @@ class ConditionalPollingTest extends ServiceTest {
 
   /**
    * Statements this test's database ran, but for the background work of the nodes (feed relay and retention, grace
-   * sweep, idempotency purge, push assignment's sweep, webhook dispatch).
+   * sweep, idempotency purge, push assignment's sweep, webhook dispatcher, queue metrics).
    */
   private static long statements(Statement sql) throws Exception {
     try (ResultSet rows = sql.executeQuery("""
@@ -237,7 +237,7 @@ class ConditionalPollingTest extends ServiceTest {
       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
         AND query NOT ILIKE '%domain_event%' AND query NOT ILIKE '%event_feed%'
         AND query NOT ILIKE '%grace_period_assignment%' AND query NOT ILIKE '%idempotency%'
-        AND query NOT ILIKE '%assignment_mode%' AND query NOT ILIKE '%webhook%'
+        AND query NOT ILIKE '%assignment_mode%' AND query NOT ILIKE '%webhook%' AND query NOT ILIKE '%oldest_seconds%'
         AND query NOT ILIKE '%pg_stat_statements%'""")) {
       rows.next();
       return rows.getLong(1);
