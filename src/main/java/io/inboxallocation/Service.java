@@ -113,7 +113,7 @@ public final class Service {
     List<Future<String>> deployments = Stream.concat(
         capabilities.stream().flatMap(capability -> capability.verticles().stream()),
         Stream.of(new IdempotencyPurge(db.pool()),
-          new FeedRelay(db.background(), config.database(), feed, sequencer, access, config.feed().pollInterval()),
+          new FeedRelay(db.pool(), config.database(), feed, sequencer, access, config.feed().pollInterval()),
           new FeedRetention(db.pool(), config.feed().retention(), config.feed().purgeInterval()),
           new PushAssigner(db.pool(), config.pushSweepInterval()),
           new WebhookDispatcher(db.background(), config.webhooks(), registry),

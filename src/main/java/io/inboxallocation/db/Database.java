@@ -47,18 +47,16 @@ public final class Database {
    * PostgreSQL backends competing for the same cores. Writes stay off the pipeline: statements on one connection run
    * one after the other, so each commit would wait for the previous one's WAL flush (no group commit).
    *
-   * <p>The feed relay and the webhook dispatcher have a few connections of their own ({@code background}): under a
-   * burst of commands they would otherwise queue behind every transaction for each statement, and everything that
-   * follows the feed (WebSockets, long polls, webhooks) would fall behind with them. Those connections plan with index
-   * scans only: the tables they read are queues whose statistics may say "empty" (a fresh install, or an ANALYZE just
+   * <p>The webhook dispatcher has a few connections of its own ({@code background}): under a burst of commands it would
+   * otherwise queue behind every transaction for each statement. Those connections plan with index scans only: the tables they read are queues whose statistics may say "empty" (a fresh install, or an ANALYZE just
    * before a burst), and planned from that, the dispatcher's anti-join becomes a sequential scan inside a nested loop,
    * quadratic in the deliveries (seen: 6 s per statement at 10,000 rows). Every statement they run has an index that
    * is right at any size.
    */
   public record Clients(Pool pool, SqlClient pipelined, Pool background) {
 
-    /** The relay's one statement at a time, and the dispatcher's cycle and outcome writes. */
-    static final int BACKGROUND_CONNECTIONS = 3;
+    /** The dispatcher's cycle and its outcome writes. */
+    static final int BACKGROUND_CONNECTIONS = 2;
   }
 
   public static Clients clients(Vertx vertx, AppConfig config) {
