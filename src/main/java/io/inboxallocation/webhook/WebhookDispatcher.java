@@ -58,16 +58,13 @@ public final class WebhookDispatcher extends VerticleBase {
   private static final String FAN_OUT = "SELECT created, remaining FROM fan_out_webhook_deliveries($1)";
 
   /**
-   * Up to $1 due deliveries of enabled endpoints, each only if no earlier delivery with its ordering key is still
-   * PENDING, leased for $2 ms.
+   * Up to $1 due deliveries of enabled endpoints, leased for $2 ms. Only the head of each line (endpoint and ordering
+   * key) has a next_attempt_at (V10), so this is one range of the due index.
    */
   private static final String TAKE = """
     WITH due AS (
       SELECT d.id FROM webhook_delivery d
       WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
-        AND NOT EXISTS (SELECT 1 FROM webhook_delivery p
-                        WHERE p.webhook_id = d.webhook_id AND p.ordering_key = d.ordering_key
-                          AND p.status = 'PENDING' AND p.id < d.id)
         AND EXISTS (SELECT 1 FROM webhook w WHERE w.id = d.webhook_id AND w.enabled)
       ORDER BY d.next_attempt_at, d.id
       LIMIT $1
@@ -80,14 +77,11 @@ public final class WebhookDispatcher extends VerticleBase {
     RETURNING d.id, d.webhook_id, d.attempts, d.payload, w.url, w.secret,
       CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret""";
 
-  /** The outcomes of attempts; one that lost its lease meanwhile (another node took it again) is not written. */
-  private static final String RECORD = """
-    UPDATE webhook_delivery d SET status = r.status,
-      next_attempt_at = CASE WHEN r.status = 'PENDING' THEN now() + r.delay_ms * interval '1 millisecond' END,
-      last_status_code = r.code, last_error = r.error
-    FROM unnest($1::bigint[], $2::int[], $3::text[], $4::bigint[], $5::int[], $6::text[])
-      AS r(id, attempts, status, delay_ms, code, error)
-    WHERE d.id = r.id AND d.attempts = r.attempts AND d.status = 'PENDING'""";
+  /**
+   * The outcomes of attempts, and the next delivery of each line whose head finished made due; see
+   * record_webhook_outcomes (V10).
+   */
+  private static final String RECORD = "SELECT record_webhook_outcomes($1, $2, $3, $4, $5, $6)";
 
   private static final String DISABLE = "UPDATE webhook SET enabled = false WHERE id = ANY($1::uuid[])";
 

@@ -139,6 +139,45 @@ class WebhookDeliveryTest extends WebhookServiceTest {
   }
 
   @Test
+  void deliveriesWaitWhileTheEndpointIsDisabledAndGoInOrderOnceItIsEnabledAgain() throws Exception {
+    Scenario s = Tenants.create(app);
+    try (WebhookReceiver receiver = new WebhookReceiver(app.vertx)) {
+      JsonObject webhook = Webhooks.register(s, receiver.url());
+      String webhookId = webhook.getString("id");
+      String path = "/webhooks/" + webhookId;
+      receiver.trust(webhook.getString("secret"));
+      String inbox = s.inbox();
+      Scenario.Person ann = s.availableOperator(inbox);
+      List<String> conversations = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        conversations.add(Webhooks.lifecycle(s, ann, inbox));
+      }
+      Calls.await(Duration.ofSeconds(5), () -> "every delivery created: " + safeStatuses(webhookId),
+        () -> Map.of("PENDING", 10L).equals(safeStatuses(webhookId)));
+      List<JsonObject> waiting = pending(s, path);
+      assertEquals(4, waiting.stream().filter(d -> d.getString("nextAttemptAt") != null).count(),
+        "one due per conversation and one for ann's status change; the others wait for them: " + waiting);
+
+      assertEquals(200, s.http.patch(path, s.admin, new JsonObject().put("enabled", false)).status());
+      assertTrue(pending(s, path).stream().allMatch(d -> d.getString("nextAttemptAt") == null),
+        "nothing of a disabled endpoint is due");
+      receiver.up();
+      Thread.sleep(500);
+      assertEquals(0, receiver.requests(), "a disabled endpoint is not called");
+
+      assertEquals(200, s.http.patch(path, s.admin, new JsonObject().put("enabled", true)).status());
+      Calls.await(Duration.ofSeconds(10), () -> "delivered once enabled: " + safeStatuses(webhookId),
+        () -> Map.of("SUCCEEDED", 10L).equals(safeStatuses(webhookId)));
+      assertEquals(10, receiver.requests(), "each once");
+      for (String conversation : conversations) {
+        List<Long> ids = receiver.eventIdsByConversation().get(conversation);
+        assertEquals(3, ids.size());
+        assertEquals(ids.stream().sorted().toList(), ids, "in order: " + conversation);
+      }
+    }
+  }
+
+  @Test
   void afterARotationBothSecretsSignForADay() throws Exception {
     Scenario s = Tenants.create(app);
     try (WebhookReceiver receiver = new WebhookReceiver(app.vertx)) {
@@ -163,6 +202,11 @@ class WebhookDeliveryTest extends WebhookServiceTest {
   private static JsonObject delivery(Scenario s, String path, long deliveryId) {
     return s.http.get(path + "/deliveries", s.admin).items().stream().map(JsonObject.class::cast)
       .filter(d -> d.getLong("id") == deliveryId).findFirst().orElseThrow();
+  }
+
+  private static List<JsonObject> pending(Scenario s, String path) {
+    return s.http.get(path + "/deliveries?status=PENDING", s.admin).items().stream().map(JsonObject.class::cast)
+      .toList();
   }
 
   private static Map<String, Long> safeStatuses(String webhookId) {
