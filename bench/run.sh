@@ -12,9 +12,11 @@
 # BENCH_SERVICE_BUILD_DIR (default target) to build the service elsewhere (-DbuildDirectory), so a bench run does not
 # touch a target/ another build is using; BENCH_SERVICE_JAVA_OPTS for the service JVM; BENCH_DEPTHS (e.g. 1000,100000),
 # BENCH_WARMUP, BENCH_DURATION, BENCH_PGBENCH_SECONDS (seconds) to shorten or lengthen a run; BENCH_KEEP_DB=1;
+# BENCH_COMPARE_WITH (a git revision, default HEAD) whose bench/results/latest.json is "the previous full run";
 # BENCH_PUSH_SOCKETS, BENCH_PUSH_RATE (commands/s), BENCH_IDLE_SOCKETS for the WebSocket scenarios;
 # BENCH_PUSH_SHIFT_RATE (conversations/s, default 100, smoke 50), BENCH_PUSH_SHIFT_SECONDS (measured window, default 40,
-# smoke 3) for push shift; BENCH_ONLY=push-shift (comma-separated, of allocate, poll, ingest, mixed, feed, push-shift)
+# smoke 3) for push shift; BENCH_ONLY=push-shift (comma-separated, of allocate, poll, ingest, mixed, webhooks, feed,
+# push-shift)
 # runs only those scenarios and writes results/partial.{json,md} instead.
 # Exit status: non-zero when a scenario had errors, the double-allocation or push delivery check failed, push shift saw
 # an operator over capacity or a double assignment, a WebSocket failed, pgbench failed, or (full run only) a plan check
@@ -31,7 +33,7 @@ for arg in "$@"; do
   case "$arg" in
     --no-build) build=0 ;;
     --smoke|--regen-pgbench) args+=("$arg") ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
     *) echo "unknown option: $arg (see bench/run.sh --help)" >&2; exit 2 ;;
   esac
 done

@@ -15,7 +15,7 @@ WHERE d.status = 'PENDING' AND d.ordering_key IS NOT NULL
                 AND p.status = 'PENDING' AND p.id < d.id);
 
 -- Gives the oldest PENDING delivery of each (endpoint, ordering key) in keys a next_attempt_at of now() if it was
--- waiting. Returns how many it released.
+-- waiting and its endpoint is enabled. Returns how many it released.
 CREATE FUNCTION release_webhook_line_heads(webhook_ids uuid[], ordering_keys uuid[]) RETURNS bigint
     LANGUAGE sql AS $$
     WITH heads AS (
@@ -23,9 +23,10 @@ CREATE FUNCTION release_webhook_line_heads(webhook_ids uuid[], ordering_keys uui
                 WHERE p.webhook_id = k.webhook_id AND p.ordering_key = k.ordering_key AND p.status = 'PENDING'
                 ORDER BY p.id LIMIT 1) AS id
         FROM (SELECT DISTINCT * FROM unnest(webhook_ids, ordering_keys)) AS k(webhook_id, ordering_key)
+        WHERE (SELECT w.enabled FROM webhook w WHERE w.id = k.webhook_id)
     ), released AS (
         UPDATE webhook_delivery d SET next_attempt_at = now()
-        FROM heads WHERE d.id = heads.id AND d.next_attempt_at IS NULL
+        WHERE d.id = ANY (ARRAY(SELECT heads.id FROM heads)) AND d.next_attempt_at IS NULL
         RETURNING d.id
     )
     SELECT count(*) FROM released
@@ -47,11 +48,14 @@ BEGIN
     PERFORM 1 FROM webhook_fanout FOR SHARE;
     WITH outcome AS (
         UPDATE webhook_delivery d SET status = r.status,
-            next_attempt_at = CASE WHEN r.status = 'PENDING' THEN now() + r.delay_ms * interval '1 millisecond' END,
+            -- an endpoint disabled meanwhile keeps its deliveries out of the due range (see webhook_enabled_changed)
+            next_attempt_at = CASE WHEN r.status = 'PENDING' AND (SELECT w.enabled FROM webhook w WHERE w.id = d.webhook_id)
+                                   THEN now() + r.delay_ms * interval '1 millisecond' END,
             last_status_code = r.code, last_error = r.error
         FROM unnest(ids, attempt_numbers, statuses, delays_ms, codes, errors)
             AS r(id, attempts, status, delay_ms, code, error)
-        WHERE d.id = r.id AND d.attempts = r.attempts AND d.status = 'PENDING'
+        -- "= ANY (ids)": found by id whatever the join's plan (statistics may say the table is empty)
+        WHERE d.id = ANY (ids) AND d.id = r.id AND d.attempts = r.attempts AND d.status = 'PENDING'
         RETURNING d.webhook_id, d.ordering_key, d.status <> 'PENDING' AS finished
     )
     SELECT count(*),

@@ -603,16 +603,17 @@ final class FeedBench {
 
   /**
    * Allocate (per queue depth) and ingest of this run against the last committed full run
-   * ({@code git show HEAD:bench/results/latest.json}): rates and p99s, and whether each rate is within 5% of it or
-   * better. A smoke run computes it too, but its figures are not comparable (no target).
+   * ({@code git show HEAD:bench/results/latest.json}, or the revision BENCH_COMPARE_WITH names when that run is not
+   * one to compare with): rates and p99s, and whether each rate is within 5% of it or better. A smoke run computes it
+   * too, but its figures are not comparable (no target).
    */
   private JsonObject versusPreviousFullRun() {
-    JsonObject out = new JsonObject().put("source", "git show HEAD:bench/results/latest.json")
+    String file = Bench.env("BENCH_COMPARE_WITH", "HEAD") + ":bench/results/latest.json";
+    JsonObject out = new JsonObject().put("source", "git show " + file)
       .put("comparable", !b.smoke).put("tolerance", PREVIOUS_RUN_TOLERANCE);
     JsonObject previous;
     try {
-      previous = new JsonObject(Bench.rawCommand("git", "-C", b.repo.toString(), "show",
-        "HEAD:bench/results/latest.json"));
+      previous = new JsonObject(Bench.rawCommand("git", "-C", b.repo.toString(), "show", file));
     } catch (RuntimeException e) {
       return out.put("available", false).put("reason", "no committed bench/results/latest.json");
     }

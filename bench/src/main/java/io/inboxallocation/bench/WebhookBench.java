@@ -212,11 +212,11 @@ final class WebhookBench {
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
     Thread.sleep(200);
     while (System.nanoTime() < end) {
-      if ("0".equals(b.db.scalar("SELECT count(*) FROM webhook_delivery WHERE status = 'PENDING'"))
+      if ("0".equals(b.db.scalar("SELECT (EXISTS (SELECT 1 FROM webhook_delivery WHERE status = 'PENDING'))::int"))
         && b.db.scalar("SELECT position FROM webhook_fanout").equals(b.db.scalar("SELECT head FROM event_feed"))) {
         return true;
       }
-      Thread.sleep(100);
+      Thread.sleep(250);
     }
     return false;
   }
