@@ -48,10 +48,15 @@ public final class Database {
    * one after the other, so each commit would wait for the previous one's WAL flush (no group commit).
    *
    * <p>The webhook dispatcher has a few connections of its own ({@code background}): under a burst of commands it would
-   * otherwise queue behind every transaction for each statement. Those connections plan with index scans only: the tables they read are queues whose statistics may say "empty" (a fresh install, or an ANALYZE just
-   * before a burst), and planned from that, the dispatcher's anti-join becomes a sequential scan inside a nested loop,
-   * quadratic in the deliveries (seen: 6 s per statement at 10,000 rows). Every statement they run has an index that
-   * is right at any size.
+   * otherwise queue behind every transaction for each statement. The tables it reads are queues, empty one minute and
+   * a backlog of 100,000 the next, so those connections plan every statement afresh ({@code plan_cache_mode}: a plan
+   * cached while the table was empty scanned all of it once per taken row later) and with index scans only (statistics
+   * that say "empty" made a take a sequential scan inside a nested loop: 6 s per statement at 10,000 rows). Every
+   * statement they run has an index that is right at any size.
+   *
+   * <p>No connection compiles with JIT: our statements are short, and a cost estimate inflated by
+   * {@code enable_seqscan=off} (or a count over a million queued rows) made PostgreSQL spend hundreds of milliseconds
+   * compiling a one-row update.
    */
   public record Clients(Pool pool, SqlClient pipelined, Pool background) {
 
@@ -69,7 +74,8 @@ public final class Database {
       .setPreparedStatementCacheSqlLimit(16 * 1024)
       .setPipeliningLimit(64)
       .addProperty("statement_timeout", String.valueOf(config.requestTimeout().toMillis()))
-      .addProperty("application_name", "inbox-allocation");
+      .addProperty("application_name", "inbox-allocation")
+      .addProperty("jit", "off");
     PoolOptions options = new PoolOptions()
       .setMaxSize(config.poolSize())
       .setMaxWaitQueueSize(2_000)
@@ -80,7 +86,9 @@ public final class Database {
       .with(new PoolOptions(options).setMaxSize(Math.max(2, config.poolSize() / 4)))
       .connectingTo(connect).using(vertx).build();
     Pool background = PgBuilder.pool().with(new PoolOptions(options).setMaxSize(Clients.BACKGROUND_CONNECTIONS))
-      .connectingTo(new PgConnectOptions(connect).addProperty("enable_seqscan", "off")).using(vertx).build();
+      .connectingTo(new PgConnectOptions(connect).addProperty("enable_seqscan", "off")
+        .addProperty("plan_cache_mode", "force_custom_plan"))
+      .using(vertx).build();
     return new Clients(pool, pipelined, background);
   }
 
