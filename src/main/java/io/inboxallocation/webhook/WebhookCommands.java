@@ -36,9 +36,7 @@ public final class WebhookCommands extends CommandVerticle {
   protected void serve() {
     on(CreateWebhook.class, this::create);
     on(UpdateWebhook.class, this::update);
-    on(DeleteWebhook.class, command -> pool.preparedQuery(WebhookSql.DELETE)
-      .execute(Tuple.of(command.actor().tenantId(), command.webhookId()))
-      .compose(rows -> Rows.one(rows, row -> row, "webhook")).mapEmpty());
+    on(DeleteWebhook.class, this::delete);
     on(RotateSecret.class, command -> pool.preparedQuery(WebhookSql.ROTATE)
       .execute(Tuple.of(command.actor().tenantId(), command.webhookId(), Secrets.generate()))
       .compose(rows -> Rows.one(rows, row -> new Webhook.Secret(row.getString("secret")), "webhook")));
@@ -67,6 +65,17 @@ public final class WebhookCommands extends CommandVerticle {
         .addValue(description == null ? null : description.value()).addValue(command.enabled())))
       .compose(rows -> Rows.one(rows, Webhook::from, "webhook"))
       .onSuccess(updated -> wake());
+  }
+
+  /**
+   * The endpoint and its deliveries, once no fan-out or outcome is being written: outcomes lock deliveries in their
+   * order, the cascade in its own, and the two would deadlock.
+   */
+  private Future<Void> delete(DeleteWebhook command) {
+    return pool.withTransaction(conn -> conn.query(WebhookSql.PAUSE_DISPATCH).execute()
+      .compose(paused -> conn.preparedQuery(WebhookSql.DELETE)
+        .execute(Tuple.of(command.actor().tenantId(), command.webhookId())))
+      .compose(rows -> Rows.one(rows, row -> row, "webhook")).mapEmpty());
   }
 
   /** A FAILED or SUCCEEDED delivery is sent again now, with the same webhook-id; a PENDING one is already on its way. */

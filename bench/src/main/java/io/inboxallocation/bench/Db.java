@@ -289,9 +289,26 @@ final class Db implements AutoCloseable {
 
   /** Empties the queue (of every tenant) and gives the main tenant {@code q} QUEUED conversations. */
   void seedQueue(long q) throws SQLException {
-    exec("TRUNCATE conversation_ref, domain_event CASCADE");
+    truncateQueue();
     insertQueued(tenant, q);
     exec("VACUUM ANALYZE");
+  }
+
+  /**
+   * TRUNCATE takes its locks one table at a time while the service's timers (grace expiry, metrics) read the same
+   * tables in another order: PostgreSQL may pick the TRUNCATE as a deadlock's victim. Then it is tried again.
+   */
+  private void truncateQueue() throws SQLException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        exec("TRUNCATE conversation_ref, domain_event CASCADE");
+        return;
+      } catch (SQLException e) {
+        if (!"40P01".equals(e.getSQLState()) || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** The queue of the "poll (few inboxes)" tenant, beside the main tenant's (after the last {@link #seedQueue}). */
