@@ -1,0 +1,70 @@
+package io.inboxallocation.webhook;
+
+import io.inboxallocation.testing.Calls;
+import io.inboxallocation.testing.Scenario;
+import io.inboxallocation.testing.Tenants;
+import io.inboxallocation.testing.TestService;
+import io.inboxallocation.testing.WebhookReceiver;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static io.inboxallocation.webhook.Webhooks.statuses;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** EVENT_RETENTION: old events and finished deliveries are deleted; a delivery still on its way is not. */
+@ExtendWith(VertxExtension.class)
+class WebhookRetentionTest {
+
+  @Test
+  void finishedDeliveriesGoAfterTheRetentionAndPendingOnesStay(Vertx vertx) throws Exception {
+    Map<String, String> settings = new HashMap<>(Webhooks.settings());
+    settings.put("EVENT_RETENTION", "PT2S");
+    settings.put("EVENT_PURGE_INTERVAL_MS", "200");
+    // A failed attempt waits longer than the test: the down endpoint's deliveries stay PENDING throughout.
+    settings.put("WEBHOOK_RETRY_SCHEDULE", "30s");
+    TestService own = TestService.start(vertx, settings);
+    try (WebhookReceiver up = new WebhookReceiver(vertx); WebhookReceiver down = new WebhookReceiver(vertx)) {
+      Scenario s = Tenants.create(own);
+      JsonObject delivered = Webhooks.register(s, up.url());
+      up.trust(delivered.getString("secret")).up();
+      JsonObject waiting = Webhooks.register(s, down.url());
+      String inbox = s.inbox();
+      Webhooks.lifecycle(s, s.availableOperator(inbox), inbox);
+
+      Calls.await(Duration.ofSeconds(5), () -> "delivered: " + safeStatuses(own, delivered),
+        () -> Map.of("SUCCEEDED", 4L).equals(safeStatuses(own, delivered)));
+      Calls.await(Duration.ofSeconds(10), () -> "purged: " + safeStatuses(own, delivered),
+        () -> safeStatuses(own, delivered).isEmpty());
+      assertEquals(Map.of("PENDING", 4L), statuses(own, waiting.getString("id")), "still on their way");
+      assertEquals(0, events(own, s), "the tenant's events are older than the retention too");
+    } finally {
+      own.dropDatabase();
+    }
+  }
+
+  private static long events(TestService service, Scenario s) throws Exception {
+    try (Connection db = service.jdbc(); Statement sql = db.createStatement();
+         ResultSet rows = sql.executeQuery("SELECT count(*) FROM domain_event WHERE tenant_id = '" + s.tenantId + "'")) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  private static Map<String, Long> safeStatuses(TestService service, JsonObject webhook) {
+    try {
+      return statuses(service, webhook.getString("id"));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
