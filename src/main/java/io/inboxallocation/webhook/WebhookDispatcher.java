@@ -35,9 +35,9 @@ import java.util.concurrent.TimeoutException;
  * Delivers webhooks, on every node (docs/ARCHITECTURE.md, "Webhooks"). A cycle fans newly numbered events out into
  * deliveries, then takes due deliveries (several nodes take disjoint ones: SKIP LOCKED, and a lease that keeps a taken
  * one from being due again until its attempt is over) and posts them, up to {@value #MAX_IN_FLIGHT} at once; their
- * outcomes are written back together. A cycle runs when the feed moves, when a command of this node asks
- * ({@link Wake}), when an outcome is written (the next event of that conversation may now go) and on a timer, for
- * retries that come due.
+ * outcomes are written back together. A cycle runs when the feed moves (while any endpoint is enabled), when a command
+ * of this node asks ({@link Wake}), when an outcome is written (the next event of that conversation may now go) and on
+ * a timer, for retries that come due.
  */
 public final class WebhookDispatcher extends VerticleBase {
 
@@ -55,7 +55,9 @@ public final class WebhookDispatcher extends VerticleBase {
   private static final long LEASE_MARGIN_MILLIS = 10_000;
   private static final long STOP_WAIT_MILLIS = 5_000;
 
-  private static final String FAN_OUT = "SELECT created, remaining FROM fan_out_webhook_deliveries($1)";
+  /** The fan-out, and whether any endpoint is enabled at all (if none, there is nothing to take either). */
+  private static final String FAN_OUT = "SELECT created, remaining, EXISTS (SELECT 1 FROM webhook WHERE enabled) "
+    + "AS endpoints FROM fan_out_webhook_deliveries($1)";
 
   /**
    * Up to $1 due deliveries of enabled endpoints, leased for $2 ms. Only the head of each line (endpoint and ordering
@@ -102,6 +104,12 @@ public final class WebhookDispatcher extends VerticleBase {
   private boolean writing;
   private boolean failing;
   private boolean stopping;
+  /**
+   * Whether the last cycle found an enabled endpoint. Without one a moving feed does not start cycles (each is a
+   * transaction, and the feed moves dozens of times a second under load); the timer's cycles still move the fan-out
+   * position, and find an endpoint registered on another node.
+   */
+  private boolean endpoints = true;
 
   /** {@code pool}: the background connections, which plan with index scans only (see {@code Database.Clients}). */
   public WebhookDispatcher(Pool pool, AppConfig.Webhooks settings, MeterRegistry registry) {
@@ -117,7 +125,11 @@ public final class WebhookDispatcher extends VerticleBase {
     client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setKeepAlive(true)
         .setConnectTimeout((int) settings.timeout().toMillis()).setUserAgent("inbox-allocation-webhooks"),
       new PoolOptions().setHttp1MaxSize(CONNECTIONS_PER_HOST));
-    Bus.subscribe(vertx, FeedBatch.class, batch -> cycle());
+    Bus.subscribe(vertx, FeedBatch.class, batch -> {
+      if (endpoints) {
+        cycle();
+      }
+    });
     Bus.subscribe(vertx, Wake.class, wake -> cycle());
     vertx.setPeriodic(settings.pollInterval().toMillis(), tick -> cycle());
     cycle();
@@ -150,8 +162,12 @@ public final class WebhookDispatcher extends VerticleBase {
     cycling = true;
     again = false;
     pool.preparedQuery(FAN_OUT).execute(Tuple.of(FAN_OUT_EVENTS))
-      .map(rows -> rows.iterator().next().getLong("remaining") > 0)
-      .compose(moreEvents -> take().map(full -> moreEvents || full))
+      .map(rows -> rows.iterator().next())
+      .compose(fanOut -> {
+        endpoints = fanOut.getBoolean("endpoints");
+        boolean moreEvents = fanOut.getLong("remaining") > 0;
+        return endpoints ? take().map(full -> moreEvents || full) : Future.succeededFuture(moreEvents);
+      })
       .onComplete(done -> {
         cycling = false;
         if (done.failed() && !failing) {
