@@ -76,12 +76,12 @@ CREATE FUNCTION webhook_enabled_changed() RETURNS trigger
     LANGUAGE plpgsql AS $$
 BEGIN
     IF NEW.enabled THEN
+        -- Deliveries without a line (webhook.test) are each due; of the others, each line's head.
         UPDATE webhook_delivery d SET next_attempt_at = now()
-        WHERE d.webhook_id = NEW.id AND d.status = 'PENDING' AND d.next_attempt_at IS NULL
-          AND (d.ordering_key IS NULL
-               OR NOT EXISTS (SELECT 1 FROM webhook_delivery p
-                              WHERE p.webhook_id = d.webhook_id AND p.ordering_key = d.ordering_key
-                                AND p.status = 'PENDING' AND p.id < d.id));
+        WHERE d.webhook_id = NEW.id AND d.status = 'PENDING' AND d.next_attempt_at IS NULL AND d.ordering_key IS NULL;
+        PERFORM release_webhook_line_heads(array_agg(NEW.id), array_agg(k.ordering_key))
+        FROM (SELECT DISTINCT d.ordering_key FROM webhook_delivery d
+              WHERE d.webhook_id = NEW.id AND d.status = 'PENDING' AND d.ordering_key IS NOT NULL) k;
     ELSE
         UPDATE webhook_delivery d SET next_attempt_at = NULL WHERE d.webhook_id = NEW.id AND d.status = 'PENDING';
     END IF;

@@ -27,12 +27,9 @@ class WebhookAcrossNodesTest extends WebhookServiceTest {
   @Test
   void threeNodesNeverAttemptOneDeliveryTwiceAtOnceAndDeliverEachOnceInOrder() throws Exception {
     // A timeout no answer comes near, even on a loaded machine: a second request could then only be a second node's.
-    Map<String, String> settings = new HashMap<>(Webhooks.settings());
-    settings.put("WEBHOOK_TIMEOUT_MS", "10000");
-    Vertx first = Vertx.vertx();
-    TestService own = TestService.start(first, settings);
+    TestService own = ownService("WEBHOOK_TIMEOUT_MS", "10000");
     List<Vertx> nodes = startNodes(own, 2);
-    nodes.add(first);
+    nodes.add(own.vertx);
     try (WebhookReceiver receiver = new WebhookReceiver(app.vertx)) {
       Scenario s = Tenants.create(own);
       JsonObject webhook = Webhooks.register(s, receiver.url());
@@ -65,12 +62,9 @@ class WebhookAcrossNodesTest extends WebhookServiceTest {
   void deliveriesPendingWhenEveryNodeRestartsStillArrive() throws Exception {
     // A database of its own, whose every node this test stops.
     // A schedule that outlasts the restart: the deliveries are still PENDING when the nodes come back.
-    Map<String, String> settings = new HashMap<>(Webhooks.settings());
-    settings.put("WEBHOOK_RETRY_SCHEDULE", "1s,2s,4s,4s,4s,4s,4s,4s,4s");
-    Vertx first = Vertx.vertx();
-    TestService own = TestService.start(first, settings);
+    TestService own = ownService("WEBHOOK_RETRY_SCHEDULE", "1s,2s,4s,4s,4s,4s,4s,4s,4s");
     List<Vertx> before = startNodes(own, 2);
-    before.add(first);
+    before.add(own.vertx);
     try (WebhookReceiver receiver = new WebhookReceiver(app.vertx)) {
       Scenario s = Tenants.create(own);
       JsonObject webhook = Webhooks.register(s, receiver.url());
@@ -106,6 +100,13 @@ class WebhookAcrossNodesTest extends WebhookServiceTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A service on a database of its own, with the webhook tests' settings and one more; its own Vert.x. */
+  private static TestService ownService(String name, String value) {
+    Map<String, String> settings = new HashMap<>(Webhooks.settings());
+    settings.put(name, value);
+    return TestService.start(Vertx.vertx(), settings);
   }
 
   /** More nodes on the test's database, each with a Vert.x of its own. */
