@@ -63,7 +63,7 @@ class MetricsTest {
       s.conversation(busy);
     }
     s.conversation(quiet);
-    Calls.await(Duration.ofSeconds(3), () -> "the gauges refreshed", () -> queued(scrape(), s, busy) == 3.0);
+    Calls.await(Duration.ofSeconds(10), () -> "the gauges refreshed", () -> queued(scrape(), s, busy) == 3.0);
     String metrics = scrape();
     assertEquals(count(s, busy), queued(metrics, s, busy));
     assertEquals(count(s, quiet), queued(metrics, s, quiet));
