@@ -23,9 +23,9 @@ import static io.inboxallocation.conversation.ConversationState.QUEUED;
  * thousands of inboxes cannot flood Prometheus; {@code inbox_allocation_grace_pending} and
  * {@code inbox_allocation_webhook_pending} (deliveries not yet succeeded or failed for good).
  *
- * <p>The count reads every queued row, so its cost grows with the queue: 250 ms of a database core at a million queued
- * (and, in parallel workers, three cores for a third of that, as allocations waited: 5% of the benchmark's allocate
- * throughput at that depth). So it runs without parallel workers, and the next refresh waits at least
+ * <p>The count reads every queued row, so its cost grows with the queue: 250 ms of a database core at a million queued,
+ * and in parallel workers 1.3 s of CPU over three processes at once, every 5 s on every node, while allocations waited
+ * (bench/results/issue11-same-hour.md). So it runs without parallel workers, and the next refresh waits at least
  * {@value #COST_FACTOR} times as long as the last one took: at most 1% of one database core per node at any depth. A
  * small queue is read every interval; a million queued every 25 s or so.
  */
