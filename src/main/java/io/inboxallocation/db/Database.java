@@ -81,11 +81,15 @@ public final class Database {
       .setMaxWaitQueueSize(2_000)
       .setConnectionTimeout((int) config.requestTimeout().toSeconds())
       .setShared(false);
-    Pool pool = PgBuilder.pool().with(options).connectingTo(connect).using(vertx).build();
+    // Each with a name of its own: the pool meters (vertx_pool_*) are per name, and three pools under the default one
+    // were counted as one.
+    Pool pool = PgBuilder.pool().with(new PoolOptions(options).setName("writes")).connectingTo(connect).using(vertx)
+      .build();
     SqlClient pipelined = PgBuilder.client()
-      .with(new PoolOptions(options).setMaxSize(Math.max(2, config.poolSize() / 4)))
+      .with(new PoolOptions(options).setName("reads").setMaxSize(Math.max(2, config.poolSize() / 4)))
       .connectingTo(connect).using(vertx).build();
-    Pool background = PgBuilder.pool().with(new PoolOptions(options).setMaxSize(Clients.BACKGROUND_CONNECTIONS))
+    Pool background = PgBuilder.pool()
+      .with(new PoolOptions(options).setName("background").setMaxSize(Clients.BACKGROUND_CONNECTIONS))
       .connectingTo(new PgConnectOptions(connect).addProperty("enable_seqscan", "off")
         .addProperty("plan_cache_mode", "force_custom_plan"))
       .using(vertx).build();
