@@ -11,8 +11,8 @@
 # Environment: PGHOST PGPORT PGUSER (PGPASSWORD) for PostgreSQL (default 127.0.0.1:5432, postgres);
 # BENCH_SERVICE_BUILD_DIR (default target) to build the service elsewhere (-DbuildDirectory), so a bench run does not
 # touch a target/ another build is using; BENCH_SERVICE_JAVA_OPTS for the service JVM; BENCH_DEPTHS (e.g. 1000,100000),
-# BENCH_WARMUP, BENCH_DURATION, BENCH_PGBENCH_SECONDS (seconds) to shorten or lengthen a run; BENCH_JIT_WARMUP (s added
-# to the first run's warm-up, the fresh JVM's JIT compilation; default 30, smoke 0); BENCH_KEEP_DB=1;
+# BENCH_WARMUP, BENCH_DURATION, BENCH_PGBENCH_SECONDS (seconds) to shorten or lengthen a run; BENCH_JIT_WARMUP (the
+# most s a run's warm-up goes on while the service's JIT compilers are busy; default 90, smoke 0); BENCH_KEEP_DB=1;
 # BENCH_COMPARE_WITH (a git revision, default HEAD) whose bench/results/latest.json is "the previous full run";
 # BENCH_PUSH_SOCKETS, BENCH_PUSH_RATE (commands/s), BENCH_IDLE_SOCKETS for the WebSocket scenarios;
 # BENCH_PUSH_SHIFT_RATE (conversations/s, default 100, smoke 50), BENCH_PUSH_SHIFT_SECONDS (measured window, default 40,

@@ -81,8 +81,8 @@ public final class Bench {
   private final Path serviceJar;
   private final List<Long> depths;
   final double warmup;
-  /** Added to the warm-up of the first run on the service (see {@link Load}). */
-  final double jitWarmup;
+  /** The most a run's warm-up is extended while the service's JIT compilers are busy (see {@link Load}). */
+  final double jitWaitMax;
   final double duration;
   private final double pgbenchSeconds;
   final double progress;
@@ -122,7 +122,7 @@ public final class Bench {
     this.depths = Arrays.stream(env("BENCH_DEPTHS", smoke ? "2000" : "1000,100000,1000000").split(","))
       .map(String::trim).map(Long::parseLong).toList();
     this.warmup = Double.parseDouble(env("BENCH_WARMUP", smoke ? "1" : "5"));
-    this.jitWarmup = Double.parseDouble(env("BENCH_JIT_WARMUP", smoke ? "0" : "30"));
+    this.jitWaitMax = Double.parseDouble(env("BENCH_JIT_WARMUP", smoke ? "0" : "90"));
     this.duration = Double.parseDouble(env("BENCH_DURATION", smoke ? "3" : "20"));
     this.pgbenchSeconds = Double.parseDouble(env("BENCH_PGBENCH_SECONDS", smoke ? "3" : "20"));
     this.progress = smoke ? 1 : 5;
@@ -190,7 +190,8 @@ public final class Bench {
     results.put("mode", smoke ? "smoke" : "full").put("startedAt", Instant.now().toString())
       .put("only", only.isEmpty() ? null : new JsonArray(new ArrayList<>(only)))
       .put("settings", new JsonObject().put("depths", new JsonArray(new ArrayList<>(depths))).put("warmupSeconds", warmup)
-        .put("jitWarmupSeconds", jitWarmup)
+        .put("jitWaitMaxSeconds", jitWaitMax)
+        .put("jitQuietBelowCores", Load.QUIET_COMPILER_CORES)
         .put("durationSeconds", duration).put("pgbenchSeconds", pgbenchSeconds));
     Path out = benchDir.resolve("results");
     results.put("previousRun", previousRun(out.resolve(resultsName + ".json")));
@@ -211,7 +212,7 @@ public final class Bench {
       db = new Db(pgHost, pgPort, pgUser, dbName);
       results.put("machine", machine());
       db.seedStaff();
-      load = new Load(httpPort, MAX_CONNECTIONS, sampler, jitWarmup);
+      load = new Load(httpPort, MAX_CONNECTIONS, sampler, jitWaitMax);
       mintTokens();
 
       long q = depths.get(depths.size() - 1);

@@ -14,6 +14,7 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import org.HdrHistogram.Histogram;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,26 +98,28 @@ final class Load implements AutoCloseable {
     }
   }
 
+  /** Compilers below this share of one core over {@link #QUIET_SECONDS} count as done with the run's code. */
+  static final double QUIET_COMPILER_CORES = 0.05;
+  static final int QUIET_SECONDS = 3;
+
   final Vertx vertx;
   private final WebClient client;
   private final int port;
   private final Proc.Sampler sampler;
-  private final double jitWarmupSeconds;
-  private boolean firstRun = true;
+  private final double maxJitWaitSeconds;
   private volatile boolean running;
   private volatile boolean measuring;
   private final Map<String, Stats> stats = new LinkedHashMap<>();
   private final List<String> errorSamples = new ArrayList<>();
 
   /**
-   * {@code jitWarmupSeconds} is added to the warm-up of the first run only: the service's JVM is fresh then, and its JIT
-   * compilers still took a third of the service's CPU 10 to 25 s into that run (perf, allocate at Q=1,000), so a 5 s
-   * warm-up measured compilation as much as requests.
+   * {@code maxJitWaitSeconds}: how long a run's warm-up may be extended while the service's JIT compilers are busy
+   * (see {@link #waitForQuietCompilers}).
    */
-  Load(int port, int maxConnections, Proc.Sampler sampler, double jitWarmupSeconds) {
+  Load(int port, int maxConnections, Proc.Sampler sampler, double maxJitWaitSeconds) {
     this.port = port;
     this.sampler = sampler;
-    this.jitWarmupSeconds = jitWarmupSeconds;
+    this.maxJitWaitSeconds = maxJitWaitSeconds;
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2));
     // Keep-alive shorter than the service's 30 s idle timeout, as any well-behaved client's: otherwise a connection
     // left idle between scenarios is reused just as the server closes it.
@@ -222,13 +225,8 @@ final class Load implements AutoCloseable {
         }
       }
     });
-    double warm = warmupSeconds + (firstRun ? jitWarmupSeconds : 0);
-    if (firstRun && jitWarmupSeconds > 0) {
-      System.out.printf("  [%s] warm-up %.0f s (%.0f s more: the first run on a fresh service JVM)%n", scenario, warm,
-        jitWarmupSeconds);
-    }
-    firstRun = false;
-    Thread.sleep((long) (warm * 1000));
+    Thread.sleep((long) (warmupSeconds * 1000));
+    double jitWait = waitForQuietCompilers(scenario);
     sampler.window();
     if (atWindowStart != null) {
       atWindowStart.run();
@@ -260,7 +258,7 @@ final class Load implements AutoCloseable {
     }
     measuring = false;
     double elapsed = (System.nanoTime() - start) / 1e9;
-    JsonObject cores = sampler.cores();
+    JsonObject cores = sampler.cores().put("jitWaitSeconds", round(jitWait));
     running = false;
     if (!stopped.await(60, TimeUnit.SECONDS)) {
       System.out.println("  [" + scenario + "] WARNING: clients still busy 60 s after the end");
@@ -274,6 +272,41 @@ final class Load implements AutoCloseable {
     System.out.printf("  [%s] service CPU %.2f s over %d requests: %s us/request%n", scenario,
       cores.getDouble("serviceCpuSeconds"), result.requests(), result.serviceCpuUsPerRequest());
     return result;
+  }
+
+  /**
+   * Extends the warm-up, load still running, until the service's JIT compilers have used less than
+   * {@value #QUIET_COMPILER_CORES} of a core over the last {@value #QUIET_SECONDS} s, for at most
+   * {@code maxJitWaitSeconds}; returns the seconds waited. Under load on two cores the compilers get a third of a core
+   * and take 30 to 50 s to compile what a fresh JVM's first run needs (per-thread CPU of the service,
+   * bench/results/issue11-same-hour.md); a fixed warm-up left some runs measuring compilation and others not, and
+   * runs of one build a minute apart differed by a third.
+   */
+  private double waitForQuietCompilers(String scenario) throws InterruptedException {
+    if (maxJitWaitSeconds <= 0) {
+      return 0;
+    }
+    long start = System.nanoTime();
+    long deadline = start + (long) (maxJitWaitSeconds * 1e9);
+    ArrayDeque<Long> ticks = new ArrayDeque<>(List.of(sampler.serviceCompilerTicks()));
+    double cores = Double.NaN;
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(1_000);
+      ticks.addLast(sampler.serviceCompilerTicks());
+      if (ticks.size() > QUIET_SECONDS + 1) {
+        ticks.removeFirst();
+      }
+      if (ticks.size() == QUIET_SECONDS + 1) {
+        cores = (ticks.getLast() - ticks.getFirst()) / 100.0 / QUIET_SECONDS;
+        if (cores < QUIET_COMPILER_CORES) {
+          break;
+        }
+      }
+    }
+    double waited = (System.nanoTime() - start) / 1e9;
+    System.out.printf("  [%s] JIT: %.0f s more warm-up, compilers at %.3f cores %s%n", scenario, waited, cores,
+      cores < QUIET_COMPILER_CORES ? "(quiet)" : "(still compiling: the limit BENCH_JIT_WARMUP was reached)");
+    return waited;
   }
 
   private long totalOps() {

@@ -11,9 +11,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * /proc readings: the service's memory (VmRSS, VmHWM) and, per scenario, where the CPU went: the service JVM, the
- * PostgreSQL backends of the bench database, pgbench, this harness, and the rest of the machine (other work running
- * at the same time shows up there).
+ * /proc readings: the service's memory (VmRSS, VmHWM) and, per scenario, where the CPU went: the service JVM (and the
+ * share of its JIT compilers), the PostgreSQL backends of the bench database, pgbench, this harness, and the rest of
+ * the machine (other work running at the same time shows up there).
  */
 final class Proc {
 
@@ -45,6 +45,31 @@ final class Proc {
     } catch (IOException | RuntimeException e) {
       return -1;
     }
+  }
+
+  /**
+   * utime + stime in ticks of the JVM's JIT compiler threads ({@code C1 CompilerThre}, {@code C2 CompilerThre}: the
+   * thread names as /proc cuts them), or -1.
+   */
+  static long compilerTicks(long pid) {
+    long ticks = 0;
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+      for (Path task : tasks) {
+        try {
+          String stat = Files.readString(task.resolve("stat"));
+          String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          }
+        } catch (IOException | RuntimeException e) {
+          // a thread that ended meanwhile
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return ticks;
   }
 
   static String cmdline(Path procDir) {
@@ -117,16 +142,18 @@ final class Proc {
     }
 
     private void sampleCpu(boolean baseline) {
-      note("service", servicePid, baseline);
-      note("harness", ProcessHandle.current().pid(), baseline);
+      note("service", servicePid, cpuTicks(servicePid), baseline);
+      note("serviceJit", servicePid, compilerTicks(servicePid), baseline);
+      long harness = ProcessHandle.current().pid();
+      note("harness", harness, cpuTicks(harness), baseline);
       try (DirectoryStream<Path> dirs = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
         for (Path d : dirs) {
           String cmd = cmdline(d);
           long pid = Long.parseLong(d.getFileName().toString());
           if (cmd.startsWith("postgres: ") && cmd.contains(" " + database + " ")) {
-            note("postgres", pid, baseline);
+            note("postgres", pid, cpuTicks(pid), baseline);
           } else if (cmd.contains("pgbench") && cmd.contains(database)) {
-            note("pgbench", pid, baseline);
+            note("pgbench", pid, cpuTicks(pid), baseline);
           }
         }
       } catch (IOException | RuntimeException e) {
@@ -134,8 +161,7 @@ final class Proc {
       }
     }
 
-    private void note(String category, long pid, boolean baseline) {
-      long t = cpuTicks(pid);
+    private void note(String category, long pid, long t, boolean baseline) {
       if (t < 0) {
         return;
       }
@@ -146,6 +172,11 @@ final class Proc {
       } else {
         v[1] = Math.max(v[1], t);
       }
+    }
+
+    /** The service's JIT compiler threads' ticks so far (see {@link Proc#compilerTicks}). */
+    long serviceCompilerTicks() {
+      return compilerTicks(servicePid);
     }
 
     /** Starts a CPU window. */
@@ -174,6 +205,8 @@ final class Proc {
       long[] m = machine();
       double busyFraction = (double) (m[0] - machineStart[0]) / Math.max(1, m[1] - machineStart[1]);
       double machineCores = busyFraction * Runtime.getRuntime().availableProcessors();
+      // part of the service's figure: its JIT compilers (high while the JVM still compiles the code the run exercises)
+      out.put("serviceJit", Load.round(cpuSeconds("serviceJit") / seconds));
       out.put("machineBusy", Load.round(machineCores));
       out.put("other", Load.round(Math.max(0, machineCores - ours)));
       out.put("serviceRssPeakMb", Load.round(windowPeakRssKb / 1024.0));

@@ -334,8 +334,9 @@ final class Report {
 
   private static String cpuTable(JsonObject r) {
     StringBuilder b = new StringBuilder("## Where the CPU went (cores busy on average; 2 = the whole machine)\n\n"
-      + "| run | service JVM | PostgreSQL (bench db) | pgbench | load generator | other processes | service RSS peak MB |\n"
-      + "|---|---:|---:|---:|---:|---:|---:|\n");
+      + "| run | service JVM | of which JIT compilers | PostgreSQL (bench db) | pgbench | load generator | other processes "
+      + "| service RSS peak MB | warm-up extended for the JIT, s |\n"
+      + "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     JsonArray rows = r.getJsonArray("queueDepth", new JsonArray());
     for (Object o : rows) {
       JsonObject d = (JsonObject) o;
@@ -399,12 +400,18 @@ final class Report {
     return us == null ? "n/a" : String.format("%.0f", us);
   }
 
+  /** A figure that older results or pgbench's runs do not have: blank then. */
+  private static String optional(JsonObject c, String key, String format) {
+    Double value = c.getDouble(key);
+    return value == null ? "" : String.format(format, value);
+  }
+
   private static void cpuRow(StringBuilder b, String name, JsonObject c) {
     if (c == null) {
       return;
     }
-    b.append(String.format("| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f |%n", name, c.getDouble("service"),
-      c.getDouble("postgres"), c.getDouble("pgbench"), c.getDouble("harness"), c.getDouble("other"),
-      c.getDouble("serviceRssPeakMb")));
+    b.append(String.format("| %s | %.2f | %s | %.2f | %.2f | %.2f | %.2f | %.0f | %s |%n", name, c.getDouble("service"),
+      optional(c, "serviceJit", "%.2f"), c.getDouble("postgres"), c.getDouble("pgbench"), c.getDouble("harness"),
+      c.getDouble("other"), c.getDouble("serviceRssPeakMb"), optional(c, "jitWaitSeconds", "%.0f")));
   }
 }
