@@ -7,8 +7,10 @@ import io.inboxallocation.db.Database;
 import io.inboxallocation.demo.Demo;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -52,24 +54,29 @@ public final class Main {
       }
       run(config, (vertx, service) -> {
       });
-    } catch (Database.StartupException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       LOG.error("cannot start: {}", e.getMessage());
       System.exit(1);
     }
   }
 
-  /** Starts the node; {@code onStarted} runs once it listens. */
-  private static void run(AppConfig config, BiConsumer<Vertx, Service> onStarted) throws Database.StartupException {
+  /**
+   * Starts the node; {@code onStarted} runs once it listens. The migrations (Flyway, blocking JDBC: a second or more
+   * of it class loading) run on a worker thread while Vert.x starts and the HTTP verticles build their routers from
+   * the contract; the verticles that use the database deploy once they are done.
+   */
+  private static void run(AppConfig config, BiConsumer<Vertx, Service> onStarted) {
     long started = System.nanoTime();
     if (config.jwtSecretIsDefault()) {
       LOG.warn("JWT_SECRET is not set: using the development secret. Set JWT_SECRET before exposing this service.");
     }
-    Database.migrate(config);
     // Vert.x's own meters (HTTP server and client, pools) and the JVM's, in the registry the management port serves.
     // The event bus, TCP, UDP and verticle meters are off: every request crosses the event bus twice and opens no
     // socket of its own, so they would cost each request meter updates that answer nothing the HTTP meters don't.
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true);
+    // client_namespace: the database clients' names (Database.clients), so that each has series of its own.
+    MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+      .addLabels(Label.NAMESPACE);
     for (MetricsDomain off : new MetricsDomain[] {MetricsDomain.EVENT_BUS, MetricsDomain.NET_SERVER,
       MetricsDomain.NET_CLIENT, MetricsDomain.DATAGRAM_SOCKET, MetricsDomain.VERTICLES}) {
       metrics.addDisabledMetricsCategory(off);
@@ -78,14 +85,22 @@ public final class Main {
       .with(new VertxOptions().setMetricsOptions(metrics))
       .withMetrics(new MicrometerMetricsFactory(registry))
       .build();
-    Service.start(vertx, config, registry).onComplete(
+    Future<Void> migrated = vertx.executeBlocking(() -> {
+      Database.migrate(config);
+      return null;
+    });
+    Service.start(vertx, config, registry, migrated).onComplete(
       service -> {
         LOG.info("listening on port {} (ready in {} ms)", service.port(), (System.nanoTime() - started) / 1_000_000);
         onTermination(() -> shutdown(vertx, service, config));
         onStarted.accept(vertx, service);
       },
       failure -> {
-        LOG.error("cannot start: {} (HTTP_PORT={})", failure.getMessage(), config.httpPort());
+        if (failure instanceof Database.StartupException) {
+          LOG.error("cannot start: {}", failure.getMessage());
+        } else {
+          LOG.error("cannot start: {} (HTTP_PORT={})", failure.toString(), config.httpPort());
+        }
         vertx.close().onComplete(closed -> System.exit(1));
       });
   }
@@ -112,8 +127,11 @@ public final class Main {
     LOG.info("shutting down: not ready, finishing requests in flight (up to {} ms)", config.shutdownTimeout().toMillis());
     int status = 0;
     try {
-      service.shutdown(vertx).toCompletionStage().toCompletableFuture()
+      // Awaited here, on the shutdown thread, one after the other: a future chained to the close would complete on an
+      // event loop the close has just stopped (netty then rejects the task and prints its stack trace).
+      service.drain(vertx).toCompletionStage().toCompletableFuture()
         .get(config.shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      vertx.close().toCompletionStage().toCompletableFuture().get(5_000, TimeUnit.MILLISECONDS);
       LOG.info("stopped");
     } catch (Exception e) {
       LOG.error("shutdown did not complete: {}", e.toString());

@@ -98,6 +98,15 @@ public final class Service {
   }
 
   public static Future<Service> start(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry) {
+    return start(vertx, config, registry, Future.succeededFuture());
+  }
+
+  /**
+   * A node whose schema is being migrated meanwhile ({@code migrated}): the HTTP verticles build their routers at once,
+   * everything else deploys once the migrations are done, and the HTTP verticles listen after that.
+   */
+  public static Future<Service> start(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry,
+                                      Future<?> migrated) {
     Bus.registerCodec(vertx);
     Database.Clients db = Database.clients(vertx, config);
     Sequencer sequencer = new Sequencer(new LifecycleMetrics(registry));
@@ -110,7 +119,7 @@ public final class Service {
     AccessCache access = new AccessCache(db.pipelined());
     AtomicInteger openSockets = new AtomicInteger();
     NodeMetrics.register(registry, feed, openSockets);
-    List<Future<String>> deployments = Stream.concat(
+    List<Deployable> verticles = Stream.concat(
         capabilities.stream().flatMap(capability -> capability.verticles().stream()),
         Stream.of(new IdempotencyPurge(db.pool()),
           new FeedRelay(db.pool(), config.database(), feed, sequencer, access, config.feed().pollInterval()),
@@ -118,7 +127,6 @@ public final class Service {
           new PushAssigner(db.pool(), config.pushSweepInterval()),
           new WebhookDispatcher(db.background(), config.webhooks(), registry),
           new QueueMetrics(db.pool(), registry, config.management().queueMetricsInterval())))
-      .map(vertx::deployVerticle)
       .toList();
     // One HTTP verticle per core: request parsing, validation and JSON writing are the service's own CPU work.
     // Instances share one listening port; Vert.x shares it only between servers asking for the same port, so a
@@ -126,21 +134,25 @@ public final class Service {
     AppConfig bound = config.httpPort() == 0 ? config.withHttpPort(freePort()) : config;
     ManagementVerticle management = new ManagementVerticle(config.management().port(), registry,
       new Probes(vertx, db, feed, draining));
-    return Future.all(deployments)
-      .compose(deployed -> vertx.deployVerticle(management))
-      .compose(deployed -> vertx.deployVerticle(() -> new HttpVerticle(bound, db, jwt, routes, feed, access, draining, openSockets),
-        new DeploymentOptions().setInstances(config.httpInstances())))
+    Future<?> ready = migrated
+      .compose(done -> Future.all(verticles.stream().map(vertx::deployVerticle).toList()))
+      .compose(deployed -> vertx.deployVerticle(management));
+    Future<String> http = vertx.deployVerticle(
+      () -> new HttpVerticle(bound, db, jwt, routes, feed, access, draining, openSockets, ready),
+      new DeploymentOptions().setInstances(config.httpInstances()));
+    // The node's own failure first (a failed migration also fails the HTTP verticles, which wait for it).
+    return ready.compose(deployed -> http)
       .map(id -> new Service(bound.httpPort(), management.actualPort(), id, draining));
   }
 
   /**
-   * Stops the node without dropping a request: readiness goes DOWN at once, the HTTP verticles stop first (no new
-   * connection; requests in flight finish, within SHUTDOWN_TIMEOUT_MS; WebSockets closed with 1001) while the
-   * commands and queries they need still run, then everything else stops and the pools close.
+   * The first half of a graceful stop: readiness goes DOWN at once, the HTTP verticles stop (no new connection;
+   * requests in flight finish, within SHUTDOWN_TIMEOUT_MS; WebSockets closed with 1001) while the commands and
+   * queries they need still run. Then {@code vertx.close()} stops everything else and closes the pools.
    */
-  public Future<Void> shutdown(Vertx vertx) {
+  public Future<Void> drain(Vertx vertx) {
     draining.set(true);
-    return vertx.undeploy(httpDeployment).eventually(() -> vertx.close());
+    return vertx.undeploy(httpDeployment);
   }
 
   private static int freePort() {

@@ -81,16 +81,16 @@ public final class Database {
       .setMaxWaitQueueSize(2_000)
       .setConnectionTimeout((int) config.requestTimeout().toSeconds())
       .setShared(false);
-    // Each with a name of its own: the pool meters (vertx_pool_*) are per name, and three pools under the default one
-    // were counted as one.
-    Pool pool = PgBuilder.pool().with(new PoolOptions(options).setName("writes")).connectingTo(connect).using(vertx)
-      .build();
+    // Each with a name of its own, for its pool meters (vertx_pool_*{pool_name}) and SQL client meters
+    // (vertx_sql_*{client_namespace}): under the one default name the three were counted as one.
+    Pool pool = PgBuilder.pool().with(new PoolOptions(options).setName("writes"))
+      .connectingTo(new PgConnectOptions(connect).setMetricsName("writes")).using(vertx).build();
     SqlClient pipelined = PgBuilder.client()
       .with(new PoolOptions(options).setName("reads").setMaxSize(Math.max(2, config.poolSize() / 4)))
-      .connectingTo(connect).using(vertx).build();
+      .connectingTo(new PgConnectOptions(connect).setMetricsName("reads")).using(vertx).build();
     Pool background = PgBuilder.pool()
       .with(new PoolOptions(options).setName("background").setMaxSize(Clients.BACKGROUND_CONNECTIONS))
-      .connectingTo(new PgConnectOptions(connect).addProperty("enable_seqscan", "off")
+      .connectingTo(new PgConnectOptions(connect).setMetricsName("background").addProperty("enable_seqscan", "off")
         .addProperty("plan_cache_mode", "force_custom_plan"))
       .using(vertx).build();
     return new Clients(pool, pipelined, background);

@@ -73,7 +73,9 @@ public final class FeedRelay extends VerticleBase {
         position = head;
         feed.startAt(head);
         Bus.subscribe(vertx, Poke.class, poke -> cycle());
-        subscriber = PgSubscriber.subscriber(vertx, connect).reconnectPolicy(attempts -> 500L);
+        PgConnectOptions listener = new PgConnectOptions(connect);
+        listener.setMetricsName("feed-listener");
+        subscriber = PgSubscriber.subscriber(vertx, listener).reconnectPolicy(attempts -> 500L);
         subscriber.channel(CHANNEL).handler(notified -> cycle());
         // Without LISTEN the timer still delivers, only later: not a reason to refuse to start.
         return subscriber.connect().recover(failure -> {

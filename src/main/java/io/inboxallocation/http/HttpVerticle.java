@@ -8,6 +8,7 @@ import io.inboxallocation.push.PushHub;
 import io.inboxallocation.config.AppConfig;
 import io.inboxallocation.problem.Problems;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -52,11 +53,13 @@ public final class HttpVerticle extends VerticleBase {
   private final AccessCache access;
   private final AtomicBoolean draining;
   private final AtomicInteger openSockets;
+  private final Future<?> nodeReady;
   private HttpServer server;
   private PushHub push;
 
+  /** {@code nodeReady}: the rest of the node deployed; the router is built before, the server listens after. */
   public HttpVerticle(AppConfig config, Database.Clients db, JWTAuth jwt, List<Routes> capabilities, Feed feed,
-                      AccessCache access, AtomicBoolean draining, AtomicInteger openSockets) {
+                      AccessCache access, AtomicBoolean draining, AtomicInteger openSockets, Future<?> nodeReady) {
     this.config = config;
     this.db = db;
     this.jwt = jwt;
@@ -65,6 +68,7 @@ public final class HttpVerticle extends VerticleBase {
     this.access = access;
     this.draining = draining;
     this.openSockets = openSockets;
+    this.nodeReady = nodeReady;
   }
 
   @Override
@@ -86,13 +90,16 @@ public final class HttpVerticle extends VerticleBase {
           // sit in the kernel, out of sight of the WebSocket's bounded write queue (PushHub.WRITE_QUEUE_BYTES).
           .setSendBufferSize(SEND_BUFFER_BYTES);
         server = vertx.createHttpServer(options);
-        return server
+        server
           .invalidRequestHandler(ProblemResponses::invalidRequest)
           .webSocketHandshakeHandler(push::handshake)
           .webSocketHandler(socket -> {
           })
-          .requestHandler(router)
-          .listen(config.httpPort());
+          .requestHandler(router);
+        // A server serves from the context it listens on: back on this verticle's own.
+        Promise<Void> nodeIsReady = Promise.promise();
+        nodeReady.<Void>mapEmpty().onComplete(ready -> context.runOnContext(here -> nodeIsReady.handle(ready)));
+        return nodeIsReady.future().compose(ready -> server.listen(config.httpPort()));
       }));
   }
 

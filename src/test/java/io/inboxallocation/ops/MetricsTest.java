@@ -127,10 +127,12 @@ class MetricsTest {
         "vertx_pool_in_use", "inbox_allocation_grace_pending"}) {
         assertTrue(metrics.contains(meter), meter + " in\n" + metrics.lines().limit(40).toList());
       }
-      // One series per database pool: writes, reads (pipelined) and the background connections.
-      for (String pool : new String[] {"writes", "reads", "background"}) {
-        assertTrue(metrics.contains("vertx_pool_in_use{pool_name=\"" + pool + "\",pool_type=\"sql\"}"),
-          pool + " in\n" + metrics.lines().filter(line -> line.startsWith("vertx_pool_in_use")).toList());
+      // Series per database client: writes, reads (pipelined) and the background connections.
+      for (String client : new String[] {"writes", "reads", "background"}) {
+        assertTrue(metrics.contains("vertx_pool_in_use{pool_name=\"" + client + "\",pool_type=\"sql\"}"),
+          client + " in\n" + metrics.lines().filter(line -> line.startsWith("vertx_pool_in_use")).toList());
+        assertTrue(metrics.contains("vertx_sql_processing_pending{client_namespace=\"" + client + "\"}"),
+          client + " in\n" + metrics.lines().filter(line -> line.startsWith("vertx_sql_processing_pending")).toList());
       }
       // Off: each request crosses the event bus twice, and these would be updated for every crossing.
       for (String off : new String[] {"vertx_eventbus_", "vertx_net_", "vertx_verticle"}) {

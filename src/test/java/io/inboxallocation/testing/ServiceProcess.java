@@ -46,6 +46,17 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Starts it with these environment variables (and a port, a database, the test service's JWT secret), ready. */
   public static ServiceProcess start(Vertx vertx, TestService app, Map<String, String> env) throws Exception {
+    ServiceProcess service = launch(vertx, app, env);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!service.ready()) {
+      assertTrue(System.nanoTime() < deadline && service.process.isAlive(), () -> "not ready: " + service.lines);
+      Thread.sleep(100);
+    }
+    return service;
+  }
+
+  /** Starts it as {@link #start} does, without waiting for it to be ready. */
+  public static ServiceProcess launch(Vertx vertx, TestService app, Map<String, String> env) throws Exception {
     String database = "ia_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     int port = freePort();
     int managementPort = freePort();
@@ -72,11 +83,6 @@ public final class ServiceProcess implements AutoCloseable {
     });
     reader.setDaemon(true);
     reader.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!service.ready()) {
-      assertTrue(System.nanoTime() < deadline && service.process.isAlive(), () -> "not ready: " + service.lines);
-      Thread.sleep(100);
-    }
     return service;
   }
 
