@@ -129,7 +129,7 @@ public final class Main {
     try {
       // Awaited here, on the shutdown thread, one after the other: a future chained to the close would complete on an
       // event loop the close has just stopped (netty then rejects the task and prints its stack trace).
-      service.drain(vertx).toCompletionStage().toCompletableFuture()
+      service.stop(vertx).toCompletionStage().toCompletableFuture()
         .get(config.shutdownTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
       vertx.close().toCompletionStage().toCompletableFuture().get(5_000, TimeUnit.MILLISECONDS);
       LOG.info("stopped");

@@ -146,13 +146,16 @@ public final class Service {
   }
 
   /**
-   * The first half of a graceful stop: readiness goes DOWN at once, the HTTP verticles stop (no new connection;
-   * requests in flight finish, within SHUTDOWN_TIMEOUT_MS; WebSockets closed with 1001) while the commands and
-   * queries they need still run. Then {@code vertx.close()} stops everything else and closes the pools.
+   * Stops the node's verticles without dropping a request: readiness goes DOWN at once, the HTTP verticles stop first
+   * (no new connection; requests in flight finish, within SHUTDOWN_TIMEOUT_MS; WebSockets closed with 1001) while the
+   * commands and queries they need still run, then every other verticle (the webhook dispatcher writes the outcomes
+   * of its attempts in flight). The pools are still open for all of that: {@code vertx.close()} closes them after.
    */
-  public Future<Void> drain(Vertx vertx) {
+  public Future<Void> stop(Vertx vertx) {
     draining.set(true);
-    return vertx.undeploy(httpDeployment);
+    return vertx.undeploy(httpDeployment)
+      .compose(http -> Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()))
+      .mapEmpty();
   }
 
   private static int freePort() {
