@@ -32,7 +32,7 @@ public final class Database {
    * The newest migration this code needs (the highest {@code V<n>__} of {@code db/migration}; a test keeps the two
    * equal). A node whose database is behind it is not ready.
    */
-  public static final int SCHEMA_VERSION = 10;
+  public static final int SCHEMA_VERSION = 11;
 
   /** Whether migration {@link #SCHEMA_VERSION} has been applied: one row, $1 the version as Flyway writes it. */
   public static final String SCHEMA_APPLIED =

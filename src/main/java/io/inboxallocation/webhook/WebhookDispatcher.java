@@ -61,7 +61,9 @@ public final class WebhookDispatcher extends VerticleBase {
 
   /**
    * Up to $1 due deliveries of enabled endpoints, leased for $2 ms. Only the head of each line (endpoint and ordering
-   * key) has a next_attempt_at (V10), so this is one range of the due index. The endpoint's flag is read per row, not
+   * key) has a next_attempt_at (V10), so this is one range of the due index, where the deliveries in flight (a few
+   * hundred per node at most) are skipped; the lease is in a column of no index, so a take is an update in place
+   * (V11). The endpoint's flag is read per row, not
    * joined: a join lets the planner start from the endpoints and sort their whole backlog on every take. The taken
    * rows are then found by id (= ANY): a join with the CTE was planned, from statistics that said "empty", as a scan
    * of the whole table per taken row.
@@ -70,13 +72,14 @@ public final class WebhookDispatcher extends VerticleBase {
     WITH due AS (
       SELECT d.id FROM webhook_delivery d
       WHERE d.status = 'PENDING' AND d.next_attempt_at <= now()
+        AND (d.leased_until IS NULL OR d.leased_until <= now())
         AND (SELECT w.enabled FROM webhook w WHERE w.id = d.webhook_id)
       ORDER BY d.next_attempt_at, d.id
       LIMIT $1
       FOR UPDATE OF d SKIP LOCKED
     )
     UPDATE webhook_delivery d SET attempts = d.attempts + 1, last_attempt_at = now(),
-      next_attempt_at = now() + $2 * interval '1 millisecond'
+      leased_until = now() + $2 * interval '1 millisecond'
     FROM webhook w
     WHERE d.id = ANY (ARRAY(SELECT due.id FROM due)) AND w.id = d.webhook_id
     RETURNING d.id, d.webhook_id, d.attempts, d.payload, w.url, w.secret,
