@@ -6,6 +6,7 @@ import io.inboxallocation.assignment.PushAssigner;
 import io.inboxallocation.auth.AccessCache;
 import io.inboxallocation.auth.Tokens;
 import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.RequestLoad;
 import io.inboxallocation.config.AppConfig;
 import io.inboxallocation.conversation.ConversationQueries;
 import io.inboxallocation.conversation.ConversationRoutes;
@@ -118,14 +119,15 @@ public final class Service {
     Feed feed = new Feed();
     AccessCache access = new AccessCache(db.pipelined());
     AtomicInteger openSockets = new AtomicInteger();
-    NodeMetrics.register(registry, feed, openSockets);
+    RequestLoad load = new RequestLoad();
+    NodeMetrics.register(registry, feed, openSockets, load);
     List<Deployable> verticles = Stream.concat(
         capabilities.stream().flatMap(capability -> capability.verticles().stream()),
         Stream.of(new IdempotencyPurge(db.pool()),
           new FeedRelay(db.pool(), config.database(), feed, sequencer, access, config.feed().pollInterval()),
           new FeedRetention(db.pool(), config.feed().retention(), config.feed().purgeInterval()),
           new PushAssigner(db.pool(), config.pushSweepInterval()),
-          new WebhookDispatcher(db.background(), config.webhooks(), registry),
+          new WebhookDispatcher(db.background(), config.webhooks(), load, registry),
           new QueueMetrics(db.pool(), registry, config.management().queueMetricsInterval())))
       .toList();
     // One HTTP verticle per core: request parsing, validation and JSON writing are the service's own CPU work.
@@ -138,7 +140,7 @@ public final class Service {
       .compose(done -> Future.all(verticles.stream().map(vertx::deployVerticle).toList()))
       .compose(deployed -> vertx.deployVerticle(management));
     Future<String> http = vertx.deployVerticle(
-      () -> new HttpVerticle(bound, db, jwt, routes, feed, access, draining, openSockets, ready),
+      () -> new HttpVerticle(bound, db, jwt, routes, feed, access, draining, openSockets, load, ready),
       new DeploymentOptions().setInstances(config.httpInstances()));
     // The node's own failure first (a failed migration also fails the HTTP verticles, which wait for it).
     return ready.compose(deployed -> http)

@@ -22,11 +22,13 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
 
   /**
    * Webhook deliveries: how long a receiver has to answer (WEBHOOK_TIMEOUT_MS), the waits between attempts
-   * (WEBHOOK_RETRY_SCHEDULE), whether endpoints may be on private networks (WEBHOOK_ALLOW_PRIVATE_NETWORKS) and how
-   * often each node looks for due retries when nothing woke it (WEBHOOK_POLL_INTERVAL_MS).
+   * (WEBHOOK_RETRY_SCHEDULE), whether endpoints may be on private networks (WEBHOOK_ALLOW_PRIVATE_NETWORKS), how
+   * often each node looks for due retries when nothing woke it (WEBHOOK_POLL_INTERVAL_MS), and the API requests in
+   * flight on a node above which its deliveries slow down for them (WEBHOOK_YIELD_ABOVE_REQUESTS, by default
+   * DB_POOL_SIZE: more requests than connections wait for the database; 0: never).
    */
   public record Webhooks(Duration timeout, List<Duration> retrySchedule, boolean allowPrivateNetworks,
-                         Duration pollInterval) {
+                         Duration pollInterval, int yieldAboveRequests) {
   }
 
   /**
@@ -88,7 +90,8 @@ public record AppConfig(PgConnectOptions database, int httpPort, String jwtSecre
         RetrySchedule.parse("WEBHOOK_RETRY_SCHEDULE",
           env.getOrDefault("WEBHOOK_RETRY_SCHEDULE", "5s,5m,30m,2h,5h,10h,14h,20h,24h")),
         Boolean.parseBoolean(env.getOrDefault("WEBHOOK_ALLOW_PRIVATE_NETWORKS", "false").trim()),
-        Duration.ofMillis(intSetting(env, "WEBHOOK_POLL_INTERVAL_MS", 500))),
+        Duration.ofMillis(intSetting(env, "WEBHOOK_POLL_INTERVAL_MS", 500)),
+        intSetting(env, "WEBHOOK_YIELD_ABOVE_REQUESTS", intSetting(env, "DB_POOL_SIZE", 16))),
       new OrchestratorSettings(urlSetting(env, "ORCHESTRATOR_URL"), env.get("ORCHESTRATOR_TOKEN"),
         Duration.ofMillis(intSetting(env, "ORCHESTRATOR_TIMEOUT_MS", 2_000)),
         Duration.ofSeconds(intSetting(env, "CONTACT_CACHE_SECONDS", 60)),

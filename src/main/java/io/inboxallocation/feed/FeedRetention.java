@@ -9,7 +9,9 @@ import java.time.Duration;
 
 /**
  * Deletes events older than the retention (EVENT_RETENTION), oldest positions first, and records how far it went: a
- * cursor before that answers 410. Webhook deliveries that are over (SUCCEEDED or FAILED) go after the same time. Runs on every node; the row lock on event_feed makes the runs take turns.
+ * cursor before that answers 410. An event the webhook fan-out has not reached yet stays, however old: its deliveries
+ * are still to be made. Webhook deliveries that are over (SUCCEEDED or FAILED) go after the same time. Runs on every
+ * node; the row lock on event_feed makes the runs take turns.
  */
 public final class FeedRetention extends PeriodicVerticle {
 
@@ -22,7 +24,8 @@ public final class FeedRetention extends PeriodicVerticle {
     ), cut AS (
       SELECT max(b.position) AS position
       FROM (SELECT e.position, e.occurred_at FROM domain_event e, feed
-            WHERE e.position > feed.purged_to ORDER BY e.position LIMIT %1$d) b
+            WHERE e.position > feed.purged_to AND e.position <= (SELECT w.position FROM webhook_fanout w)
+            ORDER BY e.position LIMIT %1$d) b
       WHERE b.occurred_at < now() - make_interval(secs => $1)
     ), purged AS (
       DELETE FROM domain_event e USING cut WHERE e.position <= cut.position

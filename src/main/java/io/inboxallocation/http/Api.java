@@ -6,6 +6,7 @@ import io.inboxallocation.auth.AccessCache.Access;
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.auth.Authenticator;
 import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.RequestLoad;
 import io.inboxallocation.feed.Feed;
 import io.inboxallocation.feed.FeedRelay;
 import io.inboxallocation.auth.Role;
@@ -37,9 +38,10 @@ public final class Api {
   private final Idempotency idempotency;
   private final Feed feed;
   private final AccessCache access;
+  private final RequestLoad load;
 
   Api(Vertx vertx, RouterBuilder builder, SchemaRepository schemas, Authenticator authenticator,
-      Idempotency idempotency, Feed feed, AccessCache access) {
+      Idempotency idempotency, Feed feed, AccessCache access, RequestLoad load) {
     this.vertx = vertx;
     this.builder = builder;
     this.schemas = schemas;
@@ -47,6 +49,7 @@ public final class Api {
     this.idempotency = idempotency;
     this.feed = feed;
     this.access = access;
+    this.load = load;
   }
 
   public void on(String operationId, Set<Role> allowed, Function<ApiRequest, Future<Reply>> handler) {
@@ -58,7 +61,7 @@ public final class Api {
         return Authenticator.require(actor, allowed);
       })
       .compose(actor -> {
-        Supplier<Future<Reply>> run = () -> handler.apply(new ApiRequest(vertx, ctx.get(ValidatedInput.KEY), actor));
+        Supplier<Future<Reply>> run = () -> handler.apply(new ApiRequest(vertx, load, ctx.get(ValidatedInput.KEY), actor));
         if (conditional) {
           return conditionally(ctx, operationId, actor, run);
         }

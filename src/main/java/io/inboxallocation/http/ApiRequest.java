@@ -2,7 +2,7 @@ package io.inboxallocation.http;
 
 import io.inboxallocation.auth.Actor;
 import io.inboxallocation.problem.ApiError;
-import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.RequestLoad;
 import io.inboxallocation.bus.Request;
 import io.inboxallocation.json.Nullable;
 import io.inboxallocation.phone.PhoneNumbers;
@@ -22,10 +22,10 @@ import java.util.function.Function;
  * A request that passed the contract's validation and authentication. Accessors read the validated values;
  * types and formats were checked against openapi.yaml ({@link OperationValidation}), so they only convert.
  */
-public record ApiRequest(Vertx vertx, ValidatedInput input, Actor actor) {
+public record ApiRequest(Vertx vertx, RequestLoad load, ValidatedInput input, Actor actor) {
 
   public <R> Future<R> ask(Request<R> request) {
-    return Bus.ask(vertx, request);
+    return load.ask(vertx, request);
   }
 
   public UUID path(String name) {

@@ -2,6 +2,7 @@ package io.inboxallocation.http;
 
 import io.inboxallocation.auth.AccessCache;
 import io.inboxallocation.auth.Authenticator;
+import io.inboxallocation.bus.RequestLoad;
 import io.inboxallocation.feed.Feed;
 import io.inboxallocation.problem.ApiError;
 import io.inboxallocation.push.PushHub;
@@ -53,13 +54,15 @@ public final class HttpVerticle extends VerticleBase {
   private final AccessCache access;
   private final AtomicBoolean draining;
   private final AtomicInteger openSockets;
+  private final RequestLoad load;
   private final Future<?> nodeReady;
   private HttpServer server;
   private PushHub push;
 
   /** {@code nodeReady}: the rest of the node deployed; the router is built before, the server listens after. */
   public HttpVerticle(AppConfig config, Database.Clients db, JWTAuth jwt, List<Routes> capabilities, Feed feed,
-                      AccessCache access, AtomicBoolean draining, AtomicInteger openSockets, Future<?> nodeReady) {
+                      AccessCache access, AtomicBoolean draining, AtomicInteger openSockets, RequestLoad load,
+                      Future<?> nodeReady) {
     this.config = config;
     this.db = db;
     this.jwt = jwt;
@@ -68,6 +71,7 @@ public final class HttpVerticle extends VerticleBase {
     this.access = access;
     this.draining = draining;
     this.openSockets = openSockets;
+    this.load = load;
     this.nodeReady = nodeReady;
   }
 
@@ -130,7 +134,7 @@ public final class HttpVerticle extends VerticleBase {
     builder.security("bearerAuth").httpHandler(JWTAuthHandler.create(jwt));
 
     Api api = new Api(vertx, builder, contract.getSchemaRepository(), authenticator,
-      new Idempotency(db.pool(), config.requestTimeout()), feed, access);
+      new Idempotency(db.pool(), config.requestTimeout()), feed, access, load);
     Probes probes = new Probes(vertx, db, feed, draining);
     api.open("health", probes.database());
     api.open("healthLive", probes.live());

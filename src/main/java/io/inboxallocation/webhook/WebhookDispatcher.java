@@ -1,9 +1,11 @@
 package io.inboxallocation.webhook;
 
 import io.inboxallocation.bus.Bus;
+import io.inboxallocation.bus.RequestLoad;
 import io.inboxallocation.config.AppConfig;
 import io.inboxallocation.feed.FeedBatch;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -38,6 +40,11 @@ import java.util.concurrent.TimeoutException;
  * outcomes are written back together. A cycle runs when the feed moves (while any endpoint is enabled), when a command
  * of this node asks ({@link Wake}), when an outcome is written (the next event of that conversation may now go) and on
  * a timer, for retries that come due.
+ *
+ * <p>Deliveries give way to the node's API requests ({@link DeliveryPace}): while more requests are in flight than
+ * WEBHOOK_YIELD_ABOVE_REQUESTS, only the timer starts cycles, and each fans out and takes what the pace allows, at
+ * least {@value #FLOOR_PER_CYCLE}. Nothing is lost meanwhile: the events wait in the feed, whose position the fan-out
+ * keeps.
  */
 public final class WebhookDispatcher extends VerticleBase {
 
@@ -49,6 +56,8 @@ public final class WebhookDispatcher extends VerticleBase {
   }
 
   static final int MAX_IN_FLIGHT = 256;
+  /** The fewest events fanned out and deliveries taken per timer cycle, however busy the node. */
+  static final int FLOOR_PER_CYCLE = 16;
   private static final int CONNECTIONS_PER_HOST = 64;
   private static final int FAN_OUT_EVENTS = 2_000;
   /** A taken delivery is due again only after its attempt's timeout and this margin: then its node must be dead. */
@@ -95,6 +104,8 @@ public final class WebhookDispatcher extends VerticleBase {
 
   private final Pool pool;
   private final AppConfig.Webhooks settings;
+  private final RequestLoad load;
+  private final DeliveryPace pace;
   private final Counter succeeded;
   private final Counter retried;
   private final Counter failed;
@@ -115,12 +126,18 @@ public final class WebhookDispatcher extends VerticleBase {
   private boolean endpoints = true;
 
   /** {@code pool}: the background connections, which plan with index scans only (see {@code Database.Clients}). */
-  public WebhookDispatcher(Pool pool, AppConfig.Webhooks settings, MeterRegistry registry) {
+  public WebhookDispatcher(Pool pool, AppConfig.Webhooks settings, RequestLoad load, MeterRegistry registry) {
     this.pool = pool;
     this.settings = settings;
+    this.load = load;
+    this.pace = new DeliveryPace(settings.yieldAboveRequests(),
+      FLOOR_PER_CYCLE * 1000.0 / settings.pollInterval().toMillis());
     this.succeeded = deliveries(registry, "succeeded");
     this.retried = deliveries(registry, "retried");
     this.failed = deliveries(registry, "failed");
+    Gauge.builder("inbox_allocation_webhook_dispatch_yielding", pace, p -> p.limited() ? 1 : 0)
+      .description("1 while this node's webhook deliveries give way to its API requests (WEBHOOK_YIELD_ABOVE_REQUESTS):"
+        + " slower, at least " + FLOOR_PER_CYCLE + " per WEBHOOK_POLL_INTERVAL_MS; 0 at full pace").register(registry);
   }
 
   @Override
@@ -134,7 +151,24 @@ public final class WebhookDispatcher extends VerticleBase {
       }
     });
     Bus.subscribe(vertx, Wake.class, wake -> cycle());
-    vertx.setPeriodic(settings.pollInterval().toMillis(), tick -> cycle());
+    long period = settings.pollInterval().toMillis();
+    vertx.setPeriodic(period, tick -> {
+      if (pace.limited()) {
+        // The pace bounds the deliveries created and taken; with no endpoint enabled the fan-out creates none and
+        // only moves its position, so it keeps up.
+        int allowed = pace.perCycle(period);
+        cycle(endpoints ? allowed : FAN_OUT_EVENTS, allowed);
+      } else {
+        cycle();
+      }
+    });
+    if (settings.yieldAboveRequests() > 0) {
+      vertx.setPeriodic(DeliveryPace.SAMPLE_MILLIS, sample -> {
+        if (pace.sample(load.inFlight())) {
+          cycle();
+        }
+      });
+    }
     cycle();
     return Future.succeededFuture();
   }
@@ -154,7 +188,15 @@ public final class WebhookDispatcher extends VerticleBase {
     return idle.future().onComplete(stopped -> client.close());
   }
 
+  /** A cycle at full pace; none while the pace is limited (then the timer's alone). */
   private void cycle() {
+    if (!pace.limited()) {
+      cycle(FAN_OUT_EVENTS, MAX_IN_FLIGHT);
+    }
+  }
+
+  /** Fans out up to {@code events} events, then takes up to {@code deliveries} due deliveries. */
+  private void cycle(int events, int deliveries) {
     if (stopping) {
       return;
     }
@@ -164,12 +206,12 @@ public final class WebhookDispatcher extends VerticleBase {
     }
     cycling = true;
     again = false;
-    pool.preparedQuery(FAN_OUT).execute(Tuple.of(FAN_OUT_EVENTS))
+    pool.preparedQuery(FAN_OUT).execute(Tuple.of(events))
       .map(rows -> rows.iterator().next())
       .compose(fanOut -> {
         endpoints = fanOut.getBoolean("endpoints");
         boolean moreEvents = fanOut.getLong("remaining") > 0;
-        return endpoints ? take().map(full -> moreEvents || full) : Future.succeededFuture(moreEvents);
+        return endpoints ? take(deliveries).map(full -> moreEvents || full) : Future.succeededFuture(moreEvents);
       })
       .onComplete(done -> {
         cycling = false;
@@ -184,14 +226,15 @@ public final class WebhookDispatcher extends VerticleBase {
       });
   }
 
-  /** Takes as many due deliveries as there is room for and starts them; true when it took that many. */
-  private Future<Boolean> take() {
-    int room = MAX_IN_FLIGHT - inFlight;
+  /** Takes as many due deliveries as there is room for, up to {@code limit}, and starts them; true when it took that many. */
+  private Future<Boolean> take(int limit) {
+    int room = Math.min(MAX_IN_FLIGHT - inFlight, limit);
     if (room <= 0) {
       return Future.succeededFuture(false);
     }
     long lease = settings.timeout().toMillis() + LEASE_MARGIN_MILLIS;
     return pool.preparedQuery(TAKE).execute(Tuple.of(room, lease)).map(rows -> {
+      pace.started(rows.size());
       for (Row row : rows) {
         inFlight++;
         attempt(new Taken(row.getLong("id"), row.getUUID("webhook_id"), row.getInteger("attempts"),

@@ -4,6 +4,8 @@ import io.inboxallocation.testing.Calls;
 import io.inboxallocation.testing.Http;
 import io.inboxallocation.testing.Scenario;
 import io.inboxallocation.testing.TestService;
+import io.inboxallocation.testing.WebhookReceiver;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.sql.Connection;
@@ -26,6 +28,20 @@ final class Webhooks {
   }
 
   private Webhooks() {
+  }
+
+  /** A node of its own: the tests' webhook settings, and {@code overrides} on top. */
+  static TestService service(Vertx vertx, Map<String, String> overrides) {
+    Map<String, String> settings = new HashMap<>(settings());
+    settings.putAll(overrides);
+    return TestService.start(vertx, settings);
+  }
+
+  /** Registers an endpoint for every type on the receiver, which then trusts its secret and is up; its body. */
+  static JsonObject registerOn(Scenario s, WebhookReceiver receiver) {
+    JsonObject webhook = register(s, receiver.url());
+    receiver.trust(webhook.getString("secret")).up();
+    return webhook;
   }
 
   /** Registers an endpoint for every type; its body, with the secret. */

@@ -1,0 +1,102 @@
+package io.inboxallocation.webhook;
+
+import io.inboxallocation.testing.Calls;
+import io.inboxallocation.testing.Http;
+import io.inboxallocation.testing.Scenario;
+import io.inboxallocation.testing.Tenants;
+import io.inboxallocation.testing.TestService;
+import io.inboxallocation.testing.WebhookReceiver;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Deliveries give way to the node's API requests: while more are in flight than WEBHOOK_YIELD_ABOVE_REQUESTS, each
+ * timer cycle (WEBHOOK_POLL_INTERVAL_MS) sends at most a few; once the requests are served, the rest follow at once,
+ * none lost.
+ */
+@ExtendWith(VertxExtension.class)
+class WebhookYieldTest {
+
+  private static final long POLL_INTERVAL_MILLIS = 2_000;
+  private static final int HELD_REQUESTS = 8;
+  private static final int CONVERSATIONS = 60;
+
+  @Test
+  void deliveriesTrickleWhileRequestsPileUpAndCatchUpInOrderOnceTheyAreServed(Vertx vertx) throws Exception {
+    TestService own = Webhooks.service(vertx, Map.of("WEBHOOK_YIELD_ABOVE_REQUESTS", "4",
+      "WEBHOOK_POLL_INTERVAL_MS", Long.toString(POLL_INTERVAL_MILLIS)));
+    try (WebhookReceiver receiver = new WebhookReceiver(vertx); Connection locker = own.jdbc()) {
+      Scenario s = Tenants.create(own);
+      Webhooks.registerOn(s, receiver);
+      String inbox = s.inbox();
+      assertEquals(0, gauge(own, "inbox_allocation_webhook_dispatch_yielding"));
+
+      // Label creations that cannot finish: the table is locked, so they stay in flight.
+      locker.setAutoCommit(false);
+      try (Statement lock = locker.createStatement()) {
+        lock.execute("LOCK TABLE label IN EXCLUSIVE MODE");
+      }
+      List<Future<Http.Response>> held = new ArrayList<>();
+      for (int i = 0; i < HELD_REQUESTS; i++) {
+        held.add(s.http.send(HttpMethod.POST, "/labels", s.admin,
+          new JsonObject().put("inboxId", inbox).put("name", "held " + i)));
+      }
+      Calls.await(Duration.ofSeconds(5), () -> "yielding to the requests in flight",
+        () -> gauge(own, "inbox_allocation_webhook_dispatch_yielding") == 1);
+      assertTrue(gauge(own, "inbox_allocation_requests_in_flight") >= HELD_REQUESTS);
+
+      long start = System.nanoTime();
+      List<String> conversations = new ArrayList<>();
+      for (int i = 0; i < CONVERSATIONS; i++) {
+        conversations.add(s.conversation(inbox).getString("id"));
+      }
+      Thread.sleep(POLL_INTERVAL_MILLIS / 2);
+      int arrived = receiver.requests();
+      long cycles = (System.nanoTime() - start) / 1_000_000 / POLL_INTERVAL_MILLIS + 1;
+      assertTrue(arrived <= cycles * 16, arrived + " deliveries in " + cycles + " timer cycles while yielding");
+      assertTrue(arrived < CONVERSATIONS, "still behind while yielding: " + arrived);
+
+      locker.commit();
+      for (Future<Http.Response> request : held) {
+        assertEquals(201, request.toCompletionStage().toCompletableFuture().get().status());
+      }
+      Calls.await(Duration.ofSeconds(5), () -> "full pace again",
+        () -> gauge(own, "inbox_allocation_webhook_dispatch_yielding") == 0);
+      // What is left goes out within one timer period: faster than the floor of 16 per period.
+      Calls.await(Duration.ofMillis(POLL_INTERVAL_MILLIS), () -> "caught up: " + receiver.accepted().size(),
+        () -> receiver.accepted().size() == CONVERSATIONS);
+      assertTrue(receiver.received().stream().allMatch(WebhookReceiver.Received::valid));
+      assertEquals(Set.copyOf(conversations), receiver.accepted().values().stream()
+        .map(r -> r.body().getJsonObject("data").getString("conversationId")).collect(Collectors.toSet()),
+        "each conversation's creation arrived");
+    } finally {
+      own.dropDatabase();
+    }
+  }
+
+  /** A gauge of the node's metrics, without tags. */
+  private static long gauge(TestService service, String name) {
+    Matcher value = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(service.management.get("/metrics", null).body());
+    assertTrue(value.find(), name + " is exported");
+    return Math.round(Double.parseDouble(value.group(1)));
+  }
+}
