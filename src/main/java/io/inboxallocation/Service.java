@@ -125,7 +125,8 @@ public final class Service {
         capabilities.stream().flatMap(capability -> capability.verticles().stream()),
         Stream.of(new IdempotencyPurge(db.pool()),
           new FeedRelay(db.pool(), config.database(), feed, sequencer, access, config.feed().pollInterval()),
-          new FeedRetention(db.pool(), config.feed().retention(), config.feed().purgeInterval()),
+          new FeedRetention(db.pool(), db.background(), config.feed().retention(),
+            config.feed().purgeInterval()),
           new PushAssigner(db.pool(), config.pushSweepInterval()),
           new WebhookDispatcher(db.background(), config.webhooks(), load, registry),
           new QueueMetrics(db.pool(), registry, config.management().queueMetricsInterval())))

@@ -47,7 +47,8 @@ public final class Database {
    * PostgreSQL backends competing for the same cores. Writes stay off the pipeline: statements on one connection run
    * one after the other, so each commit would wait for the previous one's WAL flush (no group commit).
    *
-   * <p>The webhook dispatcher has a few connections of its own ({@code background}): under a burst of commands it would
+   * <p>The webhook dispatcher has a few connections of its own ({@code background}), which the purge of its finished
+   * deliveries shares: under a burst of commands it would
    * otherwise queue behind every transaction for each statement. The tables it reads are queues, empty one minute and
    * a backlog of 100,000 the next, so those connections plan every statement afresh ({@code plan_cache_mode}: a plan
    * cached while the table was empty scanned all of it once per taken row later) and with plain index scans only
@@ -62,8 +63,8 @@ public final class Database {
    */
   public record Clients(Pool pool, SqlClient pipelined, Pool background) {
 
-    /** The dispatcher's cycle and its outcome writes. */
-    static final int BACKGROUND_CONNECTIONS = 2;
+    /** The dispatcher's cycle, its outcome writes, and the purge of finished deliveries (once a minute). */
+    static final int BACKGROUND_CONNECTIONS = 3;
   }
 
   public static Clients clients(Vertx vertx, AppConfig config) {

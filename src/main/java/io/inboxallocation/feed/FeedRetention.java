@@ -35,19 +35,32 @@ public final class FeedRetention extends PeriodicVerticle {
 
   /**
    * $1 retention in seconds. Finished webhook deliveries, in a statement of their own: under the event_feed lock their
-   * search held up the sequencer, and so every relay and webhook, for up to a second each minute.
+   * search held up the sequencer, and so every relay and webhook, for up to a second each minute. Deliveries are
+   * numbered as they are created, so the old ones are the lowest ids: the search reads the primary key up to the
+   * first delivery young enough to stay, not the whole table (a scan of a million deliveries that found nothing to
+   * delete ran into the statement timeout every minute).
    */
   private static final String PURGE_DELIVERIES = """
     DELETE FROM webhook_delivery d WHERE d.id IN (
       SELECT x.id FROM webhook_delivery x
-      WHERE x.status <> 'PENDING' AND x.created_at < now() - make_interval(secs => $1) LIMIT %1$d)""".formatted(BATCH);
+      WHERE x.status <> 'PENDING' AND x.created_at < now() - make_interval(secs => $1)
+        AND x.id < coalesce((SELECT y.id FROM webhook_delivery y
+                             WHERE y.created_at >= now() - make_interval(secs => $1) ORDER BY y.id LIMIT 1),
+                            9223372036854775807)
+      ORDER BY x.id LIMIT %1$d)""".formatted(BATCH);
 
   private final Pool pool;
+  private final Pool background;
   private final Duration retention;
 
-  public FeedRetention(Pool pool, Duration retention, Duration interval) {
+  /**
+   * {@code background}: the connections that plan with index scans only (see {@code Database.Clients}), for the
+   * deliveries, a queue table whose statistics may say "empty" when it holds millions.
+   */
+  public FeedRetention(Pool pool, Pool background, Duration retention, Duration interval) {
     super(interval);
     this.pool = pool;
+    this.background = background;
     this.retention = retention;
   }
 
@@ -56,7 +69,7 @@ public final class FeedRetention extends PeriodicVerticle {
   protected Future<Boolean> run() {
     Tuple seconds = Tuple.of((double) retention.toSeconds());
     return pool.preparedQuery(PURGE).execute(seconds)
-      .compose(feed -> pool.preparedQuery(PURGE_DELIVERIES).execute(seconds)
+      .compose(feed -> background.preparedQuery(PURGE_DELIVERIES).execute(seconds)
         .map(deliveries -> feed.size() > 0 || deliveries.rowCount() > 0));
   }
 }

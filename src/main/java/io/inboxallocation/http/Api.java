@@ -61,7 +61,8 @@ public final class Api {
         return Authenticator.require(actor, allowed);
       })
       .compose(actor -> {
-        Supplier<Future<Reply>> run = () -> handler.apply(new ApiRequest(vertx, load, ctx.get(ValidatedInput.KEY), actor));
+        Supplier<Future<Reply>> run = () -> handler.apply(
+          new ApiRequest(vertx, load, ctx.get(ValidatedInput.KEY), actor));
         if (conditional) {
           return conditionally(ctx, operationId, actor, run);
         }

@@ -8,8 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What one node alone can tell: how far behind the feed it may be, the push sessions it holds open, and the API requests
- * it is serving.
+ * What one node alone can tell: how far behind the feed it may be, the push sessions it holds open, and the API
+ * requests it is serving.
  */
 public final class NodeMetrics {
 

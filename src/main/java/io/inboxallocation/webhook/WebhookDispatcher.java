@@ -226,7 +226,10 @@ public final class WebhookDispatcher extends VerticleBase {
       });
   }
 
-  /** Takes as many due deliveries as there is room for, up to {@code limit}, and starts them; true when it took that many. */
+  /**
+   * Takes as many due deliveries as there is room for, up to {@code limit}, and starts them; true when it took that
+   * many.
+   */
   private Future<Boolean> take(int limit) {
     int room = Math.min(MAX_IN_FLIGHT - inFlight, limit);
     if (room <= 0) {

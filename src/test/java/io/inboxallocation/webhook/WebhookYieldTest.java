@@ -95,7 +95,8 @@ class WebhookYieldTest {
 
   /** A gauge of the node's metrics, without tags. */
   private static long gauge(TestService service, String name) {
-    Matcher value = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(service.management.get("/metrics", null).body());
+    String metrics = service.management.get("/metrics", null).body();
+    Matcher value = Pattern.compile("(?m)^" + name + " (\\S+)$").matcher(metrics);
     assertTrue(value.find(), name + " is exported");
     return Math.round(Double.parseDouble(value.group(1)));
   }
