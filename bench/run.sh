@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark harness of Inbox & Allocation (issue 3). See bench/README.md.
 #
-#   bench/run.sh                  full run (< 15 min): queue depths 1k / 100k / 1M, two poll shapes, ingest, mixed,
+#   bench/run.sh                  full run (about 20 min): queue depths 1k / 100k / 1M, two poll shapes, ingest, mixed,
 #                                 pgbench, plans; event feed: conditional poll, push over two nodes, idle sockets;
 #                                 push shift (PUSH mode, 100 conversations/s, 50 operators of capacity 3)
 #   bench/run.sh --smoke          ~1 min including builds (CI): tiny queue, ~3 s per scenario, plans reported only
