@@ -90,23 +90,24 @@ final class WebhookBench {
       out.put("paced", paced);
       scenarios.add(paced.getJsonObject("http"));
       List<Group> ingesters = List.of(new Group("ingest", Bench.INGESTERS, i -> b.upsert(q)));
-      double ingestBefore = control("ingest, endpoints disabled (before)", ingesters, "upsert");
+      double ingestBefore = control("ingest, endpoints disabled (before)", ingesters, "upsert", scenarios);
       vacuum();
       JsonObject ingest = phase("ingest + webhooks", ingesters, "upsert");
       out.put("ingest", ingest);
       scenarios.add(ingest.getJsonObject("http"));
       out.put("ingestControl", controls(ingestBefore, control("ingest, endpoints disabled (after)", ingesters,
-        "upsert")));
+        "upsert", scenarios)));
       try (Db.Refill refill = b.db.new Refill(30_000_000)) {
         List<Group> allocators = List.of(b.allocators("allocate", 0, Bench.ALLOCATORS, new ConcurrentHashMap<>(),
           new AtomicLong()));
-        double allocateBefore = control("allocate, endpoints disabled (before)", allocators, "allocate");
+        double allocateBefore = control("allocate, endpoints disabled (before)", allocators, "allocate",
+          scenarios);
         vacuum();
         JsonObject allocate = phase("allocate + webhooks", allocators, "allocate");
         out.put("allocate", allocate);
         scenarios.add(allocate.getJsonObject("http"));
         out.put("allocateControl", controls(allocateBefore, control("allocate, endpoints disabled (after)", allocators,
-          "allocate")));
+          "allocate", scenarios)));
       }
       out.put("outage", outage(q));
     } catch (Exception e) {
@@ -144,11 +145,14 @@ final class WebhookBench {
    * both sides alike. The scenario's own run, minutes earlier, saw younger tables (this machine runs PostgreSQL without
    * autovacuum, and every phase since has left dead rows behind), so it cannot say what the deliveries cost. Its rate.
    */
-  private double control(String name, List<Group> groups, String op) throws Exception {
+  private double control(String name, List<Group> groups, String op, JsonArray scenarios) throws Exception {
     enable(false);
     try {
       vacuum();
-      return phase(name, groups, op).getDouble(op + "PerSecond");
+      JsonObject control = phase(name, groups, op);
+      // In the scenario and CPU tables too: what a request cost with nothing to deliver.
+      scenarios.add(control.getJsonObject("http"));
+      return control.getDouble(op + "PerSecond");
     } finally {
       enable(true);
     }
