@@ -48,8 +48,8 @@ public final class Database {
    * one after the other, so each commit would wait for the previous one's WAL flush (no group commit).
    *
    * <p>The webhook dispatcher has a few connections of its own ({@code background}), which the purge of its finished
-   * deliveries shares: under a burst of commands it would
-   * otherwise queue behind every transaction for each statement. The tables it reads are queues, empty one minute and
+   * deliveries shares: under a burst of commands it would otherwise queue behind every transaction for each
+   * statement. The tables it reads are queues, empty one minute and
    * a backlog of 100,000 the next, so those connections plan every statement afresh ({@code plan_cache_mode}: a plan
    * cached while the table was empty scanned all of it once per taken row later) and with plain index scans only
    * (statistics that say "empty" made a take a sequential scan inside a nested loop: 6 s per statement at 10,000 rows;

@@ -73,7 +73,7 @@ final class DeliveryPace {
 
   /** While limited: how many deliveries (and events to fan out) one cycle of {@code periodMillis} may take. */
   int perCycle(long periodMillis) {
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, Math.round(allowedPerSecond * periodMillis / 1000.0)));
+    return (int) Math.max(1, Math.round(allowedPerSecond * periodMillis / 1000.0));
   }
 
   double allowedPerSecond() {

@@ -89,25 +89,10 @@ final class WebhookBench {
         List.of(paced(q)), "upsert");
       out.put("paced", paced);
       scenarios.add(paced.getJsonObject("http"));
-      List<Group> ingesters = List.of(new Group("ingest", Bench.INGESTERS, i -> b.upsert(q)));
-      double ingestBefore = control("ingest, endpoints disabled (before)", ingesters, "upsert", scenarios);
-      vacuum();
-      JsonObject ingest = phase("ingest + webhooks", ingesters, "upsert");
-      out.put("ingest", ingest);
-      scenarios.add(ingest.getJsonObject("http"));
-      out.put("ingestControl", controls(ingestBefore, control("ingest, endpoints disabled (after)", ingesters,
-        "upsert", scenarios)));
+      bracketed("ingest", List.of(new Group("ingest", Bench.INGESTERS, i -> b.upsert(q))), "upsert", out, scenarios);
       try (Db.Refill refill = b.db.new Refill(30_000_000)) {
-        List<Group> allocators = List.of(b.allocators("allocate", 0, Bench.ALLOCATORS, new ConcurrentHashMap<>(),
-          new AtomicLong()));
-        double allocateBefore = control("allocate, endpoints disabled (before)", allocators, "allocate",
-          scenarios);
-        vacuum();
-        JsonObject allocate = phase("allocate + webhooks", allocators, "allocate");
-        out.put("allocate", allocate);
-        scenarios.add(allocate.getJsonObject("http"));
-        out.put("allocateControl", controls(allocateBefore, control("allocate, endpoints disabled (after)", allocators,
-          "allocate", scenarios)));
+        bracketed("allocate", List.of(b.allocators("allocate", 0, Bench.ALLOCATORS, new ConcurrentHashMap<>(),
+          new AtomicLong())), "allocate", out, scenarios);
       }
       out.put("outage", outage(q));
     } catch (Exception e) {
@@ -140,6 +125,22 @@ final class WebhookBench {
   }
 
   /**
+   * A flat-out load with deliveries ({@code out.<load>}) between its two controls ({@code out.<load>Control}), each
+   * after a VACUUM.
+   */
+  private void bracketed(String load, List<Group> groups, String op, JsonObject out, JsonArray scenarios)
+    throws Exception {
+    double before = control(load + ", endpoints disabled (before)", groups, op, scenarios);
+    vacuum();
+    JsonObject phase = phase(load + " + webhooks", groups, op);
+    out.put(load, phase);
+    scenarios.add(phase.getJsonObject("http"));
+    double after = control(load + ", endpoints disabled (after)", groups, op, scenarios);
+    out.put(load + "Control", new JsonObject().put("before", before).put("after", after)
+      .put("perSecond", Load.round((before + after) / 2)));
+  }
+
+  /**
    * The same load as a phase with deliveries, every endpoint disabled (nothing to deliver, as without webhooks): run
    * right before the phase and right after it, so that what drifts over minutes (tables growing, checkpoints) weighs on
    * both sides alike. The scenario's own run, minutes earlier, saw younger tables (this machine runs PostgreSQL without
@@ -156,11 +157,6 @@ final class WebhookBench {
     } finally {
       enable(true);
     }
-  }
-
-  /** The rate the phase with deliveries is compared with: the mean of its controls before and after. */
-  private static JsonObject controls(double before, double after) {
-    return new JsonObject().put("before", before).put("after", after).put("perSecond", Load.round((before + after) / 2));
   }
 
   /**
