@@ -16,7 +16,8 @@
 # BENCH_COMPARE_WITH (a git revision, default HEAD) whose bench/results/latest.json is "the previous full run";
 # BENCH_PUSH_SOCKETS, BENCH_PUSH_RATE (commands/s), BENCH_IDLE_SOCKETS for the WebSocket scenarios;
 # BENCH_PUSH_SHIFT_RATE (conversations/s, default 100, smoke 50), BENCH_PUSH_SHIFT_SECONDS (measured window, default 40,
-# smoke 3) for push shift; BENCH_ONLY=push-shift (comma-separated, of allocate, poll, ingest, mixed, webhooks, feed,
+# smoke 3) for push shift; BENCH_WEBHOOK_LOAD_SECONDS (the webhooks scenario's flat-out loads and their controls,
+# default 40), BENCH_WEBHOOK_OUTAGE_SECONDS (default 30); BENCH_ONLY=push-shift (comma-separated, of allocate, poll, ingest, mixed, webhooks, feed,
 # push-shift)
 # runs only those scenarios and writes results/partial.{json,md} instead.
 # Exit status: non-zero when a scenario had errors, the double-allocation or push delivery check failed, push shift saw

@@ -59,17 +59,19 @@ public final class WebhookCommands extends CommandVerticle {
       : WebhookUrls.check(vertx, command.url(), allowPrivateNetworks);
     Nullable<List<String>> types = command.eventTypes();
     Nullable<String> description = command.description();
-    return url.compose(checked -> pool.preparedQuery(WebhookSql.UPDATE).execute(Tuple.of(
-        command.actor().tenantId(), command.webhookId(), checked, types != null,
-        types == null ? null : types(types.value()), description != null)
-        .addValue(description == null ? null : description.value()).addValue(command.enabled())))
+    return url.compose(checked -> pool.withTransaction(conn -> conn.query(WebhookSql.PAUSE_DISPATCH).execute()
+        .compose(paused -> conn.preparedQuery(WebhookSql.UPDATE).execute(Tuple.of(
+          command.actor().tenantId(), command.webhookId(), checked, types != null,
+          types == null ? null : types(types.value()), description != null)
+          .addValue(description == null ? null : description.value()).addValue(command.enabled())))))
       .compose(rows -> Rows.one(rows, Webhook::from, "webhook"))
       .onSuccess(updated -> wake());
   }
 
   /**
    * The endpoint and its deliveries, once no fan-out or outcome is being written: outcomes lock deliveries in their
-   * order, the cascade in its own, and the two would deadlock.
+   * order, the cascade in its own, and the two would deadlock. An update waits the same way: enabling or disabling
+   * an endpoint moves its pending deliveries in or out of the due range (webhook_enabled_changed, V10).
    */
   private Future<Void> delete(DeleteWebhook command) {
     return pool.withTransaction(conn -> conn.query(WebhookSql.PAUSE_DISPATCH).execute()

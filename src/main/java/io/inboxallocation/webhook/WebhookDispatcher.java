@@ -42,9 +42,9 @@ import java.util.concurrent.TimeoutException;
  * a timer, for retries that come due.
  *
  * <p>Deliveries give way to the node's API requests ({@link DeliveryPace}): while more requests are in flight than
- * WEBHOOK_YIELD_ABOVE_REQUESTS, only the timer starts cycles, and each fans out and takes what the pace allows, at
- * least {@value #FLOOR_PER_CYCLE}. Nothing is lost meanwhile: the events wait in the feed, whose position the fan-out
- * keeps.
+ * WEBHOOK_YIELD_ABOVE_REQUESTS, only the timer starts cycles, and each takes what the pace allows, at least
+ * {@value #FLOOR_PER_CYCLE}, fanning out as many events only when the deliveries due do not fill it. Nothing is lost
+ * meanwhile: the events wait in the feed, whose position the fan-out keeps.
  */
 public final class WebhookDispatcher extends VerticleBase {
 
@@ -100,6 +100,7 @@ public final class WebhookDispatcher extends VerticleBase {
    */
   private static final String RECORD = "SELECT record_webhook_outcomes($1, $2, $3, $4, $5, $6)";
 
+  /** Endpoints that answered 410, once no other outcome is being written (see WebhookCommands.delete). */
   private static final String DISABLE = "UPDATE webhook SET enabled = false WHERE id = ANY($1::uuid[])";
 
   private final Pool pool;
@@ -124,6 +125,8 @@ public final class WebhookDispatcher extends VerticleBase {
    * position, and find an endpoint registered on another node.
    */
   private boolean endpoints = true;
+  /** Whether the last take found as many due deliveries as it had room for: there are more. */
+  private boolean backlog;
 
   /** {@code pool}: the background connections, which plan with index scans only (see {@code Database.Clients}). */
   public WebhookDispatcher(Pool pool, AppConfig.Webhooks settings, RequestLoad load, MeterRegistry registry) {
@@ -154,10 +157,11 @@ public final class WebhookDispatcher extends VerticleBase {
     long period = settings.pollInterval().toMillis();
     vertx.setPeriodic(period, tick -> {
       if (pace.limited()) {
-        // The pace bounds the deliveries created and taken; with no endpoint enabled the fan-out creates none and
-        // only moves its position, so it keeps up.
+        // The pace bounds the deliveries created and taken: none created while those due already fill a cycle (each
+        // event makes one per endpoint, so fanning out at the pace would create several times what is taken). With
+        // no endpoint enabled the fan-out creates none and only moves its position, so it keeps up.
         int allowed = pace.perCycle(period);
-        cycle(endpoints ? allowed : FAN_OUT_EVENTS, allowed);
+        cycle(!endpoints ? FAN_OUT_EVENTS : backlog ? 0 : allowed, allowed);
       } else {
         cycle();
       }
@@ -206,13 +210,9 @@ public final class WebhookDispatcher extends VerticleBase {
     }
     cycling = true;
     again = false;
-    pool.preparedQuery(FAN_OUT).execute(Tuple.of(events))
-      .map(rows -> rows.iterator().next())
-      .compose(fanOut -> {
-        endpoints = fanOut.getBoolean("endpoints");
-        boolean moreEvents = fanOut.getLong("remaining") > 0;
-        return endpoints ? take(deliveries).map(full -> moreEvents || full) : Future.succeededFuture(moreEvents);
-      })
+    fanOut(events)
+      .compose(moreEvents -> endpoints ? take(deliveries).map(full -> moreEvents || full)
+        : Future.succeededFuture(moreEvents))
       .onComplete(done -> {
         cycling = false;
         if (done.failed() && !failing) {
@@ -224,6 +224,18 @@ public final class WebhookDispatcher extends VerticleBase {
           cycle();
         }
       });
+  }
+
+  /** Fans out up to {@code events} events (none: no statement); true when more are waiting in the feed. */
+  private Future<Boolean> fanOut(int events) {
+    if (events == 0) {
+      return Future.succeededFuture(false);
+    }
+    return pool.preparedQuery(FAN_OUT).execute(Tuple.of(events)).map(rows -> {
+      Row fanOut = rows.iterator().next();
+      endpoints = fanOut.getBoolean("endpoints");
+      return fanOut.getLong("remaining") > 0;
+    });
   }
 
   /**
@@ -243,7 +255,8 @@ public final class WebhookDispatcher extends VerticleBase {
         attempt(new Taken(row.getLong("id"), row.getUUID("webhook_id"), row.getInteger("attempts"),
           row.getString("payload"), row.getString("url"), row.getString("secret"), row.getString("previous_secret")));
       }
-      return rows.size() == room;
+      backlog = rows.size() == room;
+      return backlog;
     });
   }
 
@@ -316,7 +329,8 @@ public final class WebhookDispatcher extends VerticleBase {
         batch.stream().map(Outcome::statusCode).toArray(Integer[]::new),
         batch.stream().map(Outcome::error).toArray(String[]::new)))
       .compose(written -> gone.isEmpty() ? Future.succeededFuture()
-        : pool.preparedQuery(DISABLE).execute(Tuple.of(gone.toArray(UUID[]::new))))
+        : pool.withTransaction(conn -> conn.query(WebhookSql.PAUSE_DISPATCH).execute()
+          .compose(paused -> conn.preparedQuery(DISABLE).execute(Tuple.of(gone.toArray(UUID[]::new))))))
       .onComplete(done -> {
         writing = false;
         if (done.succeeded()) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Deliveries give way to the node's API requests: while more are in flight than WEBHOOK_YIELD_ABOVE_REQUESTS, each
- * timer cycle (WEBHOOK_POLL_INTERVAL_MS) sends at most a few; once the requests are served, the rest follow at once,
- * none lost.
+ * timer cycle (WEBHOOK_POLL_INTERVAL_MS) sends at most a few, and creates no more than it can send; once the requests
+ * are served, the rest follow at once, none lost.
  */
 @ExtendWith(VertxExtension.class)
 class WebhookYieldTest {
@@ -39,6 +40,9 @@ class WebhookYieldTest {
   private static final long POLL_INTERVAL_MILLIS = 2_000;
   private static final int HELD_REQUESTS = 8;
   private static final int CONVERSATIONS = 60;
+  /** Endpoints on the receiver: each event makes one delivery per endpoint. */
+  private static final int ENDPOINTS = 3;
+  private static final int FLOOR_PER_CYCLE = 16;
 
   @Test
   void deliveriesTrickleWhileRequestsPileUpAndCatchUpInOrderOnceTheyAreServed(Vertx vertx) throws Exception {
@@ -46,7 +50,11 @@ class WebhookYieldTest {
       "WEBHOOK_POLL_INTERVAL_MS", Long.toString(POLL_INTERVAL_MILLIS)));
     try (WebhookReceiver receiver = new WebhookReceiver(vertx); Connection locker = own.jdbc()) {
       Scenario s = Tenants.create(own);
-      Webhooks.registerOn(s, receiver);
+      List<String> secrets = new ArrayList<>();
+      for (int i = 0; i < ENDPOINTS; i++) {
+        secrets.add(Webhooks.register(s, receiver.url()).getString("secret"));
+      }
+      receiver.trust(secrets.toArray(String[]::new)).up();
       String inbox = s.inbox();
       assertEquals(0, gauge(own, "inbox_allocation_webhook_dispatch_yielding"));
 
@@ -69,11 +77,18 @@ class WebhookYieldTest {
       for (int i = 0; i < CONVERSATIONS; i++) {
         conversations.add(s.conversation(inbox).getString("id"));
       }
-      Thread.sleep(POLL_INTERVAL_MILLIS / 2);
+      // Two timer cycles at least after the last event, each of which may take 16 deliveries.
+      Thread.sleep(POLL_INTERVAL_MILLIS * 5 / 2);
       int arrived = receiver.requests();
       long cycles = (System.nanoTime() - start) / 1_000_000 / POLL_INTERVAL_MILLIS + 1;
-      assertTrue(arrived <= cycles * 16, arrived + " deliveries in " + cycles + " timer cycles while yielding");
-      assertTrue(arrived < CONVERSATIONS, "still behind while yielding: " + arrived);
+      assertTrue(arrived <= cycles * FLOOR_PER_CYCLE, arrived + " deliveries in " + cycles
+        + " timer cycles while yielding");
+      assertTrue(arrived < CONVERSATIONS * ENDPOINTS, "still behind while yielding: " + arrived);
+      // The fan-out waits while the deliveries due fill a cycle: those created run ahead of those attempted by one
+      // cycle's events at most (fanning out at the pace would create ENDPOINTS times what is taken, every cycle).
+      long[] made = deliveries(own);
+      assertTrue(made[0] - made[1] <= (long) FLOOR_PER_CYCLE * ENDPOINTS, made[0] + " deliveries created, "
+        + made[1] + " attempted, while yielding");
 
       locker.commit();
       for (Future<Http.Response> request : held) {
@@ -83,13 +98,23 @@ class WebhookYieldTest {
         () -> gauge(own, "inbox_allocation_webhook_dispatch_yielding") == 0);
       // What is left goes out within one timer period: faster than the floor of 16 per period.
       Calls.await(Duration.ofMillis(POLL_INTERVAL_MILLIS), () -> "caught up: " + receiver.accepted().size(),
-        () -> receiver.accepted().size() == CONVERSATIONS);
+        () -> receiver.accepted().size() == CONVERSATIONS * ENDPOINTS);
       assertTrue(receiver.received().stream().allMatch(WebhookReceiver.Received::valid));
       assertEquals(Set.copyOf(conversations), receiver.accepted().values().stream()
         .map(r -> r.body().getJsonObject("data").getString("conversationId")).collect(Collectors.toSet()),
         "each conversation's creation arrived");
     } finally {
       own.dropDatabase();
+    }
+  }
+
+  /** The deliveries in the table, and those attempted at least once. */
+  private static long[] deliveries(TestService service) throws Exception {
+    try (Connection db = service.jdbc(); Statement sql = db.createStatement();
+         ResultSet counts = sql.executeQuery(
+           "SELECT count(*), count(*) FILTER (WHERE attempts > 0) FROM webhook_delivery")) {
+      counts.next();
+      return new long[] {counts.getLong(1), counts.getLong(2)};
     }
   }
 

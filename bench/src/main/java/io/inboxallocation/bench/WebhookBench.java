@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import org.HdrHistogram.Histogram;
 
 import java.net.ServerSocket;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,6 +49,11 @@ final class WebhookBench {
 
   private final Bench b;
   private final double outageSeconds;
+  /**
+   * The measured window of each flat-out load and of its controls: longer than the other scenarios', so that what
+   * comes every minute or so (the queue metrics' count, the feed's purge, a checkpoint) weighs on the three alike.
+   */
+  private final double loadSeconds;
   private final Vertx vertx = Vertx.vertx();
   private final int port;
   private final Map<String, Long> firstArrivalMicros = new ConcurrentHashMap<>();
@@ -57,11 +63,15 @@ final class WebhookBench {
   private final List<String> secrets = new ArrayList<>();
   private final List<String> webhookIds = new ArrayList<>();
   private volatile HttpServer server;
+  /** Whether the phases' database profiles name statements (pg_stat_statements preloaded). */
+  private boolean statements;
   private String adminToken;
 
   WebhookBench(Bench bench) throws Exception {
     this.b = bench;
     this.outageSeconds = Double.parseDouble(Bench.env("BENCH_WEBHOOK_OUTAGE_SECONDS", b.smoke ? "3" : "30"));
+    this.loadSeconds = Double.parseDouble(Bench.env("BENCH_WEBHOOK_LOAD_SECONDS",
+      String.valueOf(b.smoke ? b.duration : Math.max(b.duration, 40))));
     try (ServerSocket s = new ServerSocket(0)) {
       this.port = s.getLocalPort();
     }
@@ -75,6 +85,7 @@ final class WebhookBench {
       System.out.printf("%n== %s: %d endpoints on a local receiver (signatures verified), ingest then allocate while"
         + " delivering, then a %.0f s receiver outage under ingest%n", NAME, ENDPOINTS, outageSeconds);
       up();
+      statements = DbActivity.enable(b.db);
       UUID admin = b.db.seedAdmin(b.db.tenant.id(), "bench webhooks admin");
       adminToken = b.token(admin.toString(), "ADMIN", b.db.tenant.id());
       for (int i = 0; i < ENDPOINTS; i++) {
@@ -86,7 +97,7 @@ final class WebhookBench {
       }
 
       JsonObject paced = phase(String.format("%d new conversations/s + webhooks", PACED_RATE),
-        List.of(paced(q)), "upsert");
+        List.of(paced(q)), "upsert", b.duration);
       out.put("paced", paced);
       scenarios.add(paced.getJsonObject("http"));
       bracketed("ingest", List.of(new Group("ingest", Bench.INGESTERS, i -> b.upsert(q))), "upsert", out, scenarios);
@@ -132,7 +143,7 @@ final class WebhookBench {
     throws Exception {
     double before = control(load + ", endpoints disabled (before)", groups, op, scenarios);
     vacuum();
-    JsonObject phase = phase(load + " + webhooks", groups, op);
+    JsonObject phase = phase(load + " + webhooks", groups, op, loadSeconds);
     out.put(load, phase);
     scenarios.add(phase.getJsonObject("http"));
     double after = control(load + ", endpoints disabled (after)", groups, op, scenarios);
@@ -150,7 +161,7 @@ final class WebhookBench {
     enable(false);
     try {
       vacuum();
-      JsonObject control = phase(name, groups, op);
+      JsonObject control = phase(name, groups, op, loadSeconds);
       // In the scenario and CPU tables too: what a request cost with nothing to deliver.
       scenarios.add(control.getJsonObject("http"));
       return control.getDouble(op + "PerSecond");
@@ -177,9 +188,14 @@ final class WebhookBench {
   }
 
   /** One load with the deliveries flowing: the load's rate, and the deliveries' rate and commit-to-delivery latency. */
-  private JsonObject phase(String name, List<Group> groups, String op) throws Exception {
+  private JsonObject phase(String name, List<Group> groups, String op, double seconds) throws Exception {
     long[] window = new long[2];
-    Result r = b.load.run(name, groups, b.warmup, b.duration, b.progress, () -> window[0] = nowMicros());
+    DbActivity[] atStart = new DbActivity[1];
+    Result r = b.load.run(name, groups, b.warmup, seconds, b.progress, () -> {
+      window[0] = nowMicros();
+      atStart[0] = activity();
+    });
+    DbActivity atEnd = activity();
     window[1] = window[0] + (long) (r.seconds() * 1e6);
     b.noteErrors(r);
     long drainStart = System.nanoTime();
@@ -200,18 +216,39 @@ final class WebhookBench {
       }
     }
     arrivals.clear();
-    double perSecond = (op.equals("allocate") ? s.ok : s.total()) / r.seconds();
+    long operations = op.equals("allocate") ? s.ok : s.total();
+    double perSecond = operations / r.seconds();
+    JsonObject database = atEnd.since(atStart[0], operations);
     JsonObject phase = new JsonObject().put("name", name).put(op + "PerSecond", Load.round(perSecond))
       .put("deliveriesPerSecond", Load.round(delivered / r.seconds()))
       .put("commitToDeliveryMs", Load.histogram(latency).put("count", latency.getTotalCount()))
       .put("stagesMs", stages(window)).put("drained", drained)
       .put("drainSeconds", Load.round(drainSeconds)).put("drainPerSecond", Load.round(drainPerSecond))
-      .put("http", Bench.scenarioJson(r).put("name", name));
+      .put("database", database).put("http", Bench.scenarioJson(r).put("name", name));
     System.out.printf("  %s: %.0f %s/s; %.0f deliveries/s; commit-to-delivery p50 %.1f ms, p99 %.1f ms (%d); backlog"
         + " drained %.1f s after the load (%.0f/s)%n", name, perSecond, op, delivered / r.seconds(),
       latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0, latency.getTotalCount(),
       drainSeconds, drainPerSecond);
+    System.out.printf("  database per %s: %.0f us in statements, %.0f WAL bytes, %.2f full-page images, %.2f buffers"
+        + " written by backends; %d checkpoints%n", op, database.getDouble("statementUsPerOp"),
+      database.getDouble("walBytesPerOp"), database.getDouble("walFullPageImagesPerOp"),
+      database.getDouble("buffersByBackendsPerOp"), database.getLong("checkpoints"));
+    for (Object statement : database.getJsonArray("statements")) {
+      JsonObject st = (JsonObject) statement;
+      System.out.printf("    %7.1f us/%s %6.2f calls/%s %8.1f us/call %7.0f WAL B/%s  %s%n", st.getDouble("usPerOp"),
+        op, st.getDouble("callsPerOp"), op, st.getDouble("usPerCall"), st.getDouble("walBytesPerOp"), op,
+        st.getString("query"));
+    }
     return phase;
+  }
+
+  /** What the database has done so far (DbActivity), for a phase's profile. */
+  private DbActivity activity() {
+    try {
+      return DbActivity.now(b.db, statements);
+    } catch (SQLException e) {
+      throw new IllegalStateException("could not read the database's activity", e);
+    }
   }
 
   /**
