@@ -9,6 +9,7 @@ import java.sql.Statement;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * What PostgreSQL had done up to a moment: WAL (bytes, full-page images), checkpoints, buffers written by backends,
@@ -95,6 +96,12 @@ record DbActivity(long walBytes, long walFullPageImages, long checkpoints, long 
       .put("buffersByBackendsPerOp", Load.round((buffersByBackends - before.buffersByBackends()) / ops))
       .put("statementUsPerOp", Load.round(statementUs / ops))
       .put("statements", top);
+  }
+
+  /** The time the statements {@code matching} took between {@code before} and this, in microseconds. */
+  double statementUs(DbActivity before, Predicate<String> matching) {
+    return statements.entrySet().stream().filter(e -> matching.test(e.getValue().query()))
+      .mapToDouble(e -> delta(e.getValue(), before.statements().get(e.getKey())).milliseconds()).sum() * 1000;
   }
 
   private static StatementTotals delta(StatementTotals now, StatementTotals before) {

@@ -43,6 +43,8 @@ final class WebhookBench {
   static final double MIN_DELIVERIES_PER_SECOND = 1_000;
   static final double MAX_P99_MS = 1_000;
   static final double MIN_RATIO = 0.95;
+  /** Runs of each flat-out load with webhooks, in turns with one more without. */
+  static final int TREATED_RUNS = 2;
   /** The service's WEBHOOK_RETRY_SCHEDULE in the bench: the default's shape, compressed so an outage drains in seconds. */
   static final String RETRY_SCHEDULE = "1s,2s,4s,8s,8s,8s,8s,8s,8s";
   private static final long DRAIN_SECONDS = 300;
@@ -50,8 +52,8 @@ final class WebhookBench {
   private final Bench b;
   private final double outageSeconds;
   /**
-   * The measured window of each flat-out load and of its controls: longer than the other scenarios', so that what
-   * comes every minute or so (the queue metrics' count, the feed's purge, a checkpoint) weighs on the three alike.
+   * The measured window of each turn of the flat-out loads: longer than the other scenarios', so that what comes
+   * every minute or so (the queue metrics' count, the feed's purge, a checkpoint) weighs on every turn more alike.
    */
   private final double loadSeconds;
   private final Vertx vertx = Vertx.vertx();
@@ -71,7 +73,7 @@ final class WebhookBench {
     this.b = bench;
     this.outageSeconds = Double.parseDouble(Bench.env("BENCH_WEBHOOK_OUTAGE_SECONDS", b.smoke ? "3" : "30"));
     this.loadSeconds = Double.parseDouble(Bench.env("BENCH_WEBHOOK_LOAD_SECONDS",
-      String.valueOf(b.smoke ? b.duration : Math.max(b.duration, 40))));
+      String.valueOf(b.smoke ? b.duration : Math.max(b.duration, 30))));
     try (ServerSocket s = new ServerSocket(0)) {
       this.port = s.getLocalPort();
     }
@@ -97,7 +99,7 @@ final class WebhookBench {
       }
 
       JsonObject paced = phase(String.format("%d new conversations/s + webhooks", PACED_RATE),
-        List.of(paced(q)), "upsert", b.duration);
+        List.of(paced(q)), "upsert", b.duration, true);
       out.put("paced", paced);
       scenarios.add(paced.getJsonObject("http"));
       bracketed("ingest", List.of(new Group("ingest", Bench.INGESTERS, i -> b.upsert(q))), "upsert", out, scenarios);
@@ -136,43 +138,57 @@ final class WebhookBench {
   }
 
   /**
-   * A flat-out load with deliveries ({@code out.<load>}) between its two controls ({@code out.<load>Control}), each
-   * after a VACUUM.
+   * A flat-out load in turns with and without deliveries, each after a VACUUM: a control (every endpoint disabled:
+   * nothing to deliver, as without webhooks), a phase with webhooks, a control, and so on, {@value #TREATED_RUNS} with
+   * webhooks between {@value #TREATED_RUNS} + 1 controls. On this machine the same load measured up to a quarter apart
+   * minutes apart (tables growing without autovacuum, checkpoints, the queue metrics' count of a million rows once in
+   * a few minutes), so one phase against one control said little either way; in turns, a drift over the minutes
+   * weighs on both means alike. No drain between turns: when a control disables the endpoints, the events the
+   * deliveries had not reached are passed over (a disabled endpoint is sent nothing), so every phase starts without a
+   * backlog. {@code out.<load>}: the mean of the phases with webhooks; {@code out.<load>Control}: of the controls.
    */
   private void bracketed(String load, List<Group> groups, String op, JsonObject out, JsonArray scenarios)
     throws Exception {
-    double before = control(load + ", endpoints disabled (before)", groups, op, scenarios);
-    vacuum();
-    JsonObject phase = phase(load + " + webhooks", groups, op, loadSeconds);
-    out.put(load, phase);
-    scenarios.add(phase.getJsonObject("http"));
-    double after = control(load + ", endpoints disabled (after)", groups, op, scenarios);
-    out.put(load + "Control", new JsonObject().put("before", before).put("after", after)
-      .put("perSecond", Load.round((before + after) / 2)));
-  }
-
-  /**
-   * The same load as a phase with deliveries, every endpoint disabled (nothing to deliver, as without webhooks): run
-   * right before the phase and right after it, so that what drifts over minutes (tables growing, checkpoints) weighs on
-   * both sides alike. The scenario's own run, minutes earlier, saw younger tables (this machine runs PostgreSQL without
-   * autovacuum, and every phase since has left dead rows behind), so it cannot say what the deliveries cost. Its rate.
-   */
-  private double control(String name, List<Group> groups, String op, JsonArray scenarios) throws Exception {
-    enable(false);
+    List<Double> controls = new ArrayList<>();
+    List<JsonObject> treated = new ArrayList<>();
     try {
-      vacuum();
-      JsonObject control = phase(name, groups, op, loadSeconds);
-      // In the scenario and CPU tables too: what a request cost with nothing to deliver.
-      scenarios.add(control.getJsonObject("http"));
-      return control.getDouble(op + "PerSecond");
+      for (int turn = 0; turn <= 2 * TREATED_RUNS; turn++) {
+        boolean control = turn % 2 == 0;
+        enable(!control);
+        vacuum();
+        String name = control
+          ? String.format("%s, endpoints disabled (%d of %d)", load, turn / 2 + 1, TREATED_RUNS + 1)
+          : String.format("%s + webhooks (%d of %d)", load, turn / 2 + 1, TREATED_RUNS);
+        JsonObject phase = phase(name, groups, op, loadSeconds, false);
+        // In the scenario and CPU tables too: what a request cost with and without deliveries.
+        scenarios.add(phase.getJsonObject("http"));
+        if (control) {
+          controls.add(phase.getDouble(op + "PerSecond"));
+        } else {
+          treated.add(phase);
+        }
+      }
     } finally {
       enable(true);
     }
+    JsonObject last = treated.get(treated.size() - 1);
+    out.put(load, new JsonObject().put("name", load + " + webhooks")
+      .put(op + "PerSecond", mean(treated.stream().map(p -> p.getDouble(op + "PerSecond")).toList()))
+      .put("runs", new JsonArray(treated.stream().map(p -> p.getDouble(op + "PerSecond")).toList()))
+      .put("deliveriesPerSecond", mean(treated.stream().map(p -> p.getDouble("deliveriesPerSecond")).toList()))
+      .put("deliveryStatementShare", mean(treated.stream()
+        .map(p -> p.getJsonObject("database").getDouble("deliveryStatementShare")).toList()))
+      .put("commitToDeliveryMs", last.getJsonObject("commitToDeliveryMs")));
+    out.put(load + "Control", new JsonObject().put("runs", new JsonArray(controls)).put("perSecond", mean(controls)));
+  }
+
+  private static double mean(List<Double> values) {
+    return Load.round(values.stream().mapToDouble(Double::doubleValue).average().orElse(0));
   }
 
   /**
-   * Each phase of a pair starts from vacuumed tables: this machine runs PostgreSQL without autovacuum, so otherwise the
-   * second phase of a pair would meet the dead rows of the first and pay for them.
+   * Each phase starts from vacuumed tables: this machine runs PostgreSQL without autovacuum, so otherwise a phase would
+   * meet the dead rows of the one before and pay for them.
    */
   private void vacuum() throws Exception {
     long start = System.nanoTime();
@@ -187,8 +203,12 @@ final class WebhookBench {
     }
   }
 
-  /** One load with the deliveries flowing: the load's rate, and the deliveries' rate and commit-to-delivery latency. */
-  private JsonObject phase(String name, List<Group> groups, String op, double seconds) throws Exception {
+  /**
+   * One load: its rate, the deliveries' rate and commit-to-delivery latency, and what the database did; with
+   * {@code drain}, how long the backlog took to go out after it.
+   */
+  private JsonObject phase(String name, List<Group> groups, String op, double seconds, boolean drain)
+    throws Exception {
     long[] window = new long[2];
     DbActivity[] atStart = new DbActivity[1];
     Result r = b.load.run(name, groups, b.warmup, seconds, b.progress, () -> {
@@ -198,12 +218,7 @@ final class WebhookBench {
     DbActivity atEnd = activity();
     window[1] = window[0] + (long) (r.seconds() * 1e6);
     b.noteErrors(r);
-    long drainStart = System.nanoTime();
-    int arrivedBefore = firstArrivalMicros.size();
-    boolean drained = drain();
-    double drainSeconds = (System.nanoTime() - drainStart) / 1e9;
-    // The backlog left when the load stopped, going out with the receiver healthy and nothing else to do.
-    double drainPerSecond = (firstArrivalMicros.size() - arrivedBefore) / drainSeconds;
+    JsonObject backlog = drain ? drained() : new JsonObject();
     Load.Stats s = r.stats().getOrDefault(op, new Load.Stats(op));
     Histogram latency = new Histogram(3_600_000_000L, 3);
     long delivered = 0;
@@ -219,20 +234,24 @@ final class WebhookBench {
     long operations = op.equals("allocate") ? s.ok : s.total();
     double perSecond = operations / r.seconds();
     JsonObject database = atEnd.since(atStart[0], operations);
+    double deliveryUs = atEnd.statementUs(atStart[0], WebhookBench::deliveryStatement) / Math.max(1, operations);
+    database.put("deliveryStatementUsPerOp", Load.round(deliveryUs))
+      .put("deliveryStatementShare", Load.round(deliveryUs / Math.max(1e-9, database.getDouble("statementUsPerOp"))));
     JsonObject phase = new JsonObject().put("name", name).put(op + "PerSecond", Load.round(perSecond))
       .put("deliveriesPerSecond", Load.round(delivered / r.seconds()))
       .put("commitToDeliveryMs", Load.histogram(latency).put("count", latency.getTotalCount()))
-      .put("stagesMs", stages(window)).put("drained", drained)
-      .put("drainSeconds", Load.round(drainSeconds)).put("drainPerSecond", Load.round(drainPerSecond))
-      .put("database", database).put("http", Bench.scenarioJson(r).put("name", name));
-    System.out.printf("  %s: %.0f %s/s; %.0f deliveries/s; commit-to-delivery p50 %.1f ms, p99 %.1f ms (%d); backlog"
-        + " drained %.1f s after the load (%.0f/s)%n", name, perSecond, op, delivered / r.seconds(),
-      latency.getValueAtPercentile(50) / 1000.0, latency.getValueAtPercentile(99) / 1000.0, latency.getTotalCount(),
-      drainSeconds, drainPerSecond);
-    System.out.printf("  database per %s: %.0f us in statements, %.0f WAL bytes, %.2f full-page images, %.2f buffers"
-        + " written by backends; %d checkpoints%n", op, database.getDouble("statementUsPerOp"),
-      database.getDouble("walBytesPerOp"), database.getDouble("walFullPageImagesPerOp"),
-      database.getDouble("buffersByBackendsPerOp"), database.getLong("checkpoints"));
+      .put("stagesMs", stages(window)).mergeIn(backlog).put("database", database)
+      .put("http", Bench.scenarioJson(r).put("name", name));
+    System.out.printf("  %s: %.0f %s/s; %.0f deliveries/s; commit-to-delivery p50 %.1f ms, p99 %.1f ms (%d)%s%n", name,
+      perSecond, op, delivered / r.seconds(), latency.getValueAtPercentile(50) / 1000.0,
+      latency.getValueAtPercentile(99) / 1000.0, latency.getTotalCount(), drain ? String.format(
+        "; backlog drained %.1f s after the load (%.0f/s)", backlog.getDouble("drainSeconds"),
+        backlog.getDouble("drainPerSecond")) : "");
+    System.out.printf("  database per %s: %.0f us in statements (the deliveries' %.1f us), %.0f WAL bytes, %.2f"
+        + " full-page images, %.2f buffers written by backends; %d checkpoints%n", op,
+      database.getDouble("statementUsPerOp"), deliveryUs, database.getDouble("walBytesPerOp"),
+      database.getDouble("walFullPageImagesPerOp"), database.getDouble("buffersByBackendsPerOp"),
+      database.getLong("checkpoints"));
     for (Object statement : database.getJsonArray("statements")) {
       JsonObject st = (JsonObject) statement;
       System.out.printf("    %7.1f us/%s %6.2f calls/%s %8.1f us/call %7.0f WAL B/%s  %s%n", st.getDouble("usPerOp"),
@@ -240,6 +259,25 @@ final class WebhookBench {
         st.getString("query"));
     }
     return phase;
+  }
+
+  /**
+   * Waits for the backlog a load left to go out, with the receiver healthy and nothing else to do: whether it did
+   * within {@value #DRAIN_SECONDS} s, how long it took, at what rate.
+   */
+  private JsonObject drained() throws Exception {
+    long start = System.nanoTime();
+    int arrivedBefore = firstArrivalMicros.size();
+    boolean drained = drain();
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new JsonObject().put("drained", drained).put("drainSeconds", Load.round(seconds))
+      .put("drainPerSecond", Load.round((firstArrivalMicros.size() - arrivedBefore) / seconds));
+  }
+
+  /** The dispatcher's statements (fan-out, take, outcomes), as pg_stat_statements shows them. */
+  private static boolean deliveryStatement(String query) {
+    return query.contains("fan_out_webhook_deliveries(") || query.contains("record_webhook_outcomes(")
+      || query.contains("FROM webhook_delivery d WHERE d.status");
   }
 
   /** What the database has done so far (DbActivity), for a phase's profile. */
@@ -370,20 +408,17 @@ final class WebhookBench {
     JsonObject ingest = w.getJsonObject("ingest");
     JsonObject allocate = w.getJsonObject("allocate");
     JsonObject outage = w.getJsonObject("outage");
-    // Throughput is what the service sustains when there is more to deliver than it can: the backlogs the flat-out
-    // loads left (the service gives way to the loads while they run, about 32/s), and the backlog after the outage
-    // (a lower bound: it includes the wait for retries to come due).
+    // Throughput is what the service sustains when there is more to deliver than it can: the backlog after the outage
+    // (a lower bound: it includes the wait for retries to come due). Under the flat-out loads the service gives way
+    // to them (about 32/s).
     double drainRate = outage == null ? 0 : outage.getDouble("drainPerSecond", 0.0);
-    double afterIngest = ingest.getDouble("drainPerSecond", 0.0);
-    double afterAllocate = allocate.getDouble("drainPerSecond", 0.0);
-    double best = Math.max(Math.max(paced.getDouble("deliveriesPerSecond"), Math.max(afterIngest, afterAllocate)),
-      Math.max(Math.max(ingest.getDouble("deliveriesPerSecond"), allocate.getDouble("deliveriesPerSecond")), drainRate));
-    t.add(Bench.target(String.format("webhooks: >= %.0f deliveries/s (%d endpoints; the most sustained of the phases,"
-        + " the backlogs they left and the outage's drain)", MIN_DELIVERIES_PER_SECOND, ENDPOINTS),
-      String.format("%.0f/s (paced %.0f/s; under ingest %.0f/s, its backlog after it %.0f/s; under allocate %.0f/s, its"
-          + " backlog after it %.0f/s; the outage's %.0f/s)", best, paced.getDouble("deliveriesPerSecond"),
-        ingest.getDouble("deliveriesPerSecond"), afterIngest, allocate.getDouble("deliveriesPerSecond"), afterAllocate,
-        drainRate), best >= MIN_DELIVERIES_PER_SECOND));
+    double best = Math.max(Math.max(paced.getDouble("deliveriesPerSecond"), drainRate),
+      Math.max(ingest.getDouble("deliveriesPerSecond"), allocate.getDouble("deliveriesPerSecond")));
+    t.add(Bench.target(String.format("webhooks: >= %.0f deliveries/s (%d endpoints; the most sustained of the phases"
+        + " and the outage's drain)", MIN_DELIVERIES_PER_SECOND, ENDPOINTS),
+      String.format("%.0f/s (paced %.0f/s; under ingest %.0f/s; under allocate %.0f/s; the outage's backlog %.0f/s)",
+        best, paced.getDouble("deliveriesPerSecond"), ingest.getDouble("deliveriesPerSecond"),
+        allocate.getDouble("deliveriesPerSecond"), drainRate), best >= MIN_DELIVERIES_PER_SECOND));
     // Latency is a figure of a load the service keeps up with: the paced phase. Flat out, more is offered than any
     // receiver path can take (the backlog, and so the latency, grows with the phase's length); reported, no target.
     t.add(Bench.target(String.format("webhooks: commit-to-delivery p99 <= %.0f ms while the receiver is healthy"
@@ -401,9 +436,8 @@ final class WebhookBench {
         outage.getBoolean("drained") && outage.getLong("lost") == 0 && outage.getLong("notSucceeded") == 0
           && outage.getLong("invalidSignatures") == 0));
     }
-    ratio(t, "ingest", ingest.getDouble("upsertPerSecond"), w.getJsonObject("ingestControl"), ingestAlone(results));
-    ratio(t, "allocate", allocate.getDouble("allocatePerSecond"), w.getJsonObject("allocateControl"),
-      allocateAlone(results));
+    ratio(t, "ingest", ingest, "upsertPerSecond", w.getJsonObject("ingestControl"), ingestAlone(results));
+    ratio(t, "allocate", allocate, "allocatePerSecond", w.getJsonObject("allocateControl"), allocateAlone(results));
     return t;
   }
 
@@ -412,20 +446,30 @@ final class WebhookBench {
   }
 
   /**
-   * The load's rate while delivering against its control phase (the target), and against its own scenario earlier in
-   * the run (for reference: younger tables).
+   * The load's mean rate with deliveries against the mean of its controls (the target), with the share of the
+   * database's statement time the deliveries' own statements took, and against its own scenario earlier in the run
+   * (for reference: younger tables).
    */
-  private static void ratio(List<JsonObject> t, String op, double with, JsonObject control, Double alone) {
-    if (control == null) {
+  private static void ratio(List<JsonObject> t, String op, JsonObject load, String rate, JsonObject control,
+                            Double alone) {
+    if (control == null || load.getJsonArray("runs") == null) {
       return;
     }
+    double with = load.getDouble(rate);
     double without = control.getDouble("perSecond");
     String scenario = alone == null || alone == 0 ? ""
       : String.format("; %.2fx its own scenario earlier in the run, %.0f/s", with / alone, alone);
     t.add(Bench.target(String.format("webhooks: %s while delivering >= %.0f%% of the same load with every endpoint"
-        + " disabled (the mean of a run right before and one right after)", op, MIN_RATIO * 100),
-      String.format("%.0f/s vs %.0f/s (%.0f before, %.0f after: %.2fx)%s", with, without, control.getDouble("before"),
-        control.getDouble("after"), with / without, scenario), with / without >= MIN_RATIO));
+        + " disabled (the means of %d runs with webhooks and %d without, in turns)", op, MIN_RATIO * 100,
+        TREATED_RUNS, TREATED_RUNS + 1),
+      String.format("%.0f/s vs %.0f/s: %.2fx (with %s, without %s; the deliveries' statements %.1f%% of the"
+          + " database's statement time)%s", with, without, with / without, rates(load.getJsonArray("runs")),
+        rates(control.getJsonArray("runs")), 100 * load.getDouble("deliveryStatementShare"), scenario),
+      with / without >= MIN_RATIO));
+  }
+
+  private static String rates(JsonArray runs) {
+    return String.join(", ", runs.stream().map(r -> String.format("%.0f", ((Number) r).doubleValue())).toList());
   }
 
   private static Double ingestAlone(JsonObject results) {
@@ -456,27 +500,27 @@ final class WebhookBench {
     if (w.getString("error") != null) {
       b.append("**Not measured**: ").append(w.getString("error")).append("\n\n");
     }
-    b.append("| phase | load /s | deliveries /s | commit-to-delivery p50 ms | p99 ms | max ms | count | backlog gone"
-      + " after the load, s (rate) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    b.append("| phase | load /s | deliveries /s | commit-to-delivery p50 ms | p99 ms | max ms | count |"
+      + "\n|---|---:|---:|---:|---:|---:|---:|\n");
     for (String phase : new String[] {"paced", "ingest", "allocate"}) {
       JsonObject p = w.getJsonObject(phase);
       if (p != null) {
         JsonObject l = p.getJsonObject("commitToDeliveryMs");
-        b.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s |%n", p.getString("name"),
+        b.append(String.format("| %s | %s | %s | %s | %s | %s | %s |%n", p.getString("name"),
           p.getValue(phase.equals("allocate") ? "allocatePerSecond" : "upsertPerSecond"), p.getValue("deliveriesPerSecond"),
-          l.getValue("p50Ms"), l.getValue("p99Ms"), l.getValue("maxMs"), l.getValue("count"),
-          p.getValue("drainSeconds") + " (" + p.getValue("drainPerSecond") + "/s)"));
+          l.getValue("p50Ms"), l.getValue("p99Ms"), l.getValue("maxMs"), l.getValue("count")));
       }
     }
     JsonObject ingestControl = w.getJsonObject("ingestControl");
     JsonObject allocateControl = w.getJsonObject("allocateControl");
     if (ingestControl != null && allocateControl != null) {
-      b.append(String.format("%nThe same loads right before and right after, every endpoint disabled (the mean is the"
-        + " rate the targets compare with): ingest %s and %s upserts/s, allocate %s and %s allocations/s. While the"
-        + " service serves more requests at once than `WEBHOOK_YIELD_ABOVE_REQUESTS` (16 here) for 2 s, deliveries give"
-        + " way (down to 16 per `WEBHOOK_POLL_INTERVAL_MS`) and the backlog goes out after the load: the last column.%n",
-        ingestControl.getValue("before"), ingestControl.getValue("after"), allocateControl.getValue("before"),
-        allocateControl.getValue("after")));
+      b.append(String.format("%nIngest and allocate ran in turns, %d times with webhooks (their mean above; latency: the"
+          + " last run's) and %d times with every endpoint disabled, starting and ending with those: ingest %s"
+          + " upserts/s with webhooks, %s without; allocate %s allocations/s with, %s without. While the service serves"
+          + " more requests at once than `WEBHOOK_YIELD_ABOVE_REQUESTS` (16 here) for 2 s, deliveries give way (down"
+          + " to 16 per `WEBHOOK_POLL_INTERVAL_MS`).%n", TREATED_RUNS, TREATED_RUNS + 1,
+        rates(w.getJsonObject("ingest").getJsonArray("runs")), rates(ingestControl.getJsonArray("runs")),
+        rates(w.getJsonObject("allocate").getJsonArray("runs")), rates(allocateControl.getJsonArray("runs"))));
     }
     JsonObject o = w.getJsonObject("outage");
     if (o != null) {
