@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The "webhooks" scenario (issue 9): the main tenant gets {@value #ENDPOINTS} endpoints on a receiver in this JVM that
  * verifies every signature with the Standard Webhooks library. New conversations arrive at a paced rate (the delivery
- * throughput and latency), then ingest, then allocate, run flat out as in their own scenarios while the deliveries flow (their rates are compared with those scenarios'); then the receiver goes down for
+ * throughput and latency); then ingest, then allocate, run flat out as in their own scenarios, in turns with and
+ * without deliveries ({@link #bracketed}: what the deliveries cost them); then the receiver goes down for
  * {@code BENCH_WEBHOOK_OUTAGE_SECONDS} (30) while ingest goes on, comes back, and the backlog must drain with nothing
  * lost. Commit-to-delivery is the arrival at the receiver minus the event's timestamp (the start of the transaction
  * that wrote it: an upper bound). The endpoints are deleted at the end.
