@@ -59,25 +59,19 @@ public final class WebhookCommands extends CommandVerticle {
       : WebhookUrls.check(vertx, command.url(), allowPrivateNetworks);
     Nullable<List<String>> types = command.eventTypes();
     Nullable<String> description = command.description();
-    return url.compose(checked -> pool.withTransaction(conn -> conn.query(WebhookSql.PAUSE_DISPATCH).execute()
-        .compose(paused -> conn.preparedQuery(WebhookSql.UPDATE).execute(Tuple.of(
-          command.actor().tenantId(), command.webhookId(), checked, types != null,
-          types == null ? null : types(types.value()), description != null)
-          .addValue(description == null ? null : description.value()).addValue(command.enabled())))))
+    // Enabling or disabling moves the endpoint's pending deliveries in or out of the due range (trigger).
+    return url.compose(checked -> WebhookDispatcher.paused(pool, WebhookSql.UPDATE, Tuple.of(
+        command.actor().tenantId(), command.webhookId(), checked, types != null,
+        types == null ? null : types(types.value()), description != null)
+        .addValue(description == null ? null : description.value()).addValue(command.enabled())))
       .compose(rows -> Rows.one(rows, Webhook::from, "webhook"))
       .onSuccess(updated -> wake());
   }
 
-  /**
-   * The endpoint and its deliveries, once no fan-out or outcome is being written: outcomes lock deliveries in their
-   * order, the cascade in its own, and the two would deadlock. An update waits the same way: enabling or disabling
-   * an endpoint moves its pending deliveries in or out of the due range (webhook_enabled_changed, V10).
-   */
+  /** The endpoint and its deliveries (a cascade), once no fan-out or outcome is being written. */
   private Future<Void> delete(DeleteWebhook command) {
-    return pool.withTransaction(conn -> conn.query(WebhookSql.PAUSE_DISPATCH).execute()
-      .compose(paused -> conn.preparedQuery(WebhookSql.DELETE)
-        .execute(Tuple.of(command.actor().tenantId(), command.webhookId())))
-      .compose(rows -> Rows.one(rows, row -> row, "webhook")).mapEmpty());
+    return WebhookDispatcher.paused(pool, WebhookSql.DELETE, Tuple.of(command.actor().tenantId(), command.webhookId()))
+      .compose(rows -> Rows.one(rows, row -> row, "webhook")).mapEmpty();
   }
 
   /** A FAILED or SUCCEEDED delivery is sent again now, with the same webhook-id; a PENDING one is already on its way. */

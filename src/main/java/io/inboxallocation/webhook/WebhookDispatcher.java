@@ -18,6 +18,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.ext.web.codec.BodyCodec;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +101,10 @@ public final class WebhookDispatcher extends VerticleBase {
    */
   private static final String RECORD = "SELECT record_webhook_outcomes($1, $2, $3, $4, $5, $6)";
 
-  /** Endpoints that answered 410, once no other outcome is being written (see WebhookCommands.delete). */
+  /** Held until the end of the transaction: fan-outs (FOR UPDATE) and outcome writes (FOR SHARE) wait for it. */
+  private static final String PAUSE = "SELECT 1 FROM webhook_fanout FOR UPDATE";
+
+  /** Endpoints that answered 410 (run {@link #paused}). */
   private static final String DISABLE = "UPDATE webhook SET enabled = false WHERE id = ANY($1::uuid[])";
 
   private final Pool pool;
@@ -329,8 +333,7 @@ public final class WebhookDispatcher extends VerticleBase {
         batch.stream().map(Outcome::statusCode).toArray(Integer[]::new),
         batch.stream().map(Outcome::error).toArray(String[]::new)))
       .compose(written -> gone.isEmpty() ? Future.succeededFuture()
-        : pool.withTransaction(conn -> conn.query(WebhookSql.PAUSE_DISPATCH).execute()
-          .compose(paused -> conn.preparedQuery(DISABLE).execute(Tuple.of(gone.toArray(UUID[]::new))))))
+        : paused(pool, DISABLE, Tuple.of(gone.toArray(UUID[]::new))))
       .onComplete(done -> {
         writing = false;
         if (done.succeeded()) {
@@ -347,6 +350,16 @@ public final class WebhookDispatcher extends VerticleBase {
         write();
         cycle();
       });
+  }
+
+  /**
+   * Runs {@code sql}, a change to endpoints that touches their deliveries (delete's cascade, the trigger of an enable
+   * or a disable), once no fan-out or outcome is being written, and holds them off until it commits: outcomes lock
+   * deliveries in their order, the change in its own, and the two would deadlock (a PATCH during a backlog did).
+   */
+  static Future<RowSet<Row>> paused(Pool pool, String sql, Tuple args) {
+    return pool.withTransaction(conn -> conn.query(PAUSE).execute()
+      .compose(pause -> conn.preparedQuery(sql).execute(args)));
   }
 
   /** Retry-After as seconds or as an HTTP date; null when absent or unreadable. */

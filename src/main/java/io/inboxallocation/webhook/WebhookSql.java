@@ -15,9 +15,6 @@ final class WebhookSql {
     WHERE w.tenant_id = $1 AND w.id = $2
     RETURNING""" + " " + Webhook.COLUMNS;
 
-  /** Held until the end of the transaction: fan-outs (FOR UPDATE) and outcome writes (FOR SHARE) wait for it. */
-  static final String PAUSE_DISPATCH = "SELECT 1 FROM webhook_fanout FOR UPDATE";
-
   static final String DELETE = "DELETE FROM webhook w WHERE w.tenant_id = $1 AND w.id = $2 RETURNING w.id";
 
   /** The new secret $3 signs from now on; the one it replaces still signs for a day, so receivers can switch. */

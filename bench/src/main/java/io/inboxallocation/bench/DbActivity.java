@@ -87,8 +87,7 @@ record DbActivity(long walBytes, long walFullPageImages, long checkpoints, long 
         .put("usPerCall", Load.round(s.milliseconds() * 1000 / s.calls()))
         .put("blocksReadPerOp", Load.round(s.blocksRead() / ops))
         .put("walBytesPerOp", Load.round(s.walBytes() / ops))));
-    double statementUs = statements.entrySet().stream()
-      .mapToDouble(e -> delta(e.getValue(), before.statements().get(e.getKey())).milliseconds()).sum() * 1000;
+    double statementUs = statementUs(before, query -> true);
     return new JsonObject().put("operations", operations)
       .put("walBytesPerOp", Load.round((walBytes - before.walBytes()) / ops))
       .put("walFullPageImagesPerOp", Load.round((walFullPageImages - before.walFullPageImages()) / ops))
